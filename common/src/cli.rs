@@ -1,0 +1,358 @@
+//! The command-line contract every socket program shares (see the README):
+//! `--host`, `--port`, and the options each program opts into.
+//! `-h/--help` and `-V/--version` work everywhere; a wrong option is a usage
+//! error: exit status 2 with a line saying what was wrong.
+
+use std::ffi::OsString;
+use std::process;
+use std::time::Duration;
+
+use lexopt::prelude::*;
+
+/// What one program accepts. Options left `None`/`false` are rejected.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Spec {
+    /// The crate name, as in `cargo run -p NAME`.
+    pub name: &'static str,
+    pub version: &'static str,
+    /// First line of `--help`: the section and what the program does.
+    pub about: &'static str,
+    /// Servers bind `--host` and accept `--port 0`.
+    pub server: bool,
+    /// Default of `--delay-ms`, if the program has it.
+    pub delay_ms: Option<u64>,
+    /// Default of `--backlog`, if the program has it.
+    pub backlog: Option<i32>,
+    /// Default of `--timeout` in seconds, if the program has it.
+    pub timeout_s: Option<u64>,
+    /// The messages sent when none are given, if the program takes them.
+    pub messages: Option<&'static [&'static str]>,
+    /// Whether `--trace` (print every send/recv as bytes) is accepted.
+    pub trace: bool,
+    /// Whether `-i/--interactive` (read messages from stdin) is accepted.
+    pub interactive: bool,
+}
+
+/// The options after parsing, defaults filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Args {
+    pub host: String,
+    pub port: u16,
+    pub delay: Duration,
+    pub backlog: i32,
+    pub timeout: Duration,
+    pub messages: Vec<String>,
+    pub trace: bool,
+    pub interactive: bool,
+}
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq)]
+pub enum Parsed {
+    Run(Args),
+    Help(String),
+    Version(String),
+}
+
+impl Spec {
+    /// Parses the process's arguments. Prints help or version and exits 0,
+    /// or prints a usage error and exits 2.
+    pub fn parse(&self) -> Args {
+        match self.parse_from(std::env::args_os().skip(1)) {
+            Ok(Parsed::Run(args)) => args,
+            Ok(Parsed::Help(text) | Parsed::Version(text)) => {
+                println!("{text}");
+                process::exit(0)
+            }
+            Err(message) => usage_exit(self.name, &message),
+        }
+    }
+
+    /// Parses `args` (without the program name). `Err` is the usage error.
+    pub fn parse_from<I>(&self, args: I) -> Result<Parsed, String>
+    where
+        I: IntoIterator,
+        I::Item: Into<OsString>,
+    {
+        self.parse_inner(args).map_err(|e| e.to_string())
+    }
+
+    fn parse_inner<I>(&self, args: I) -> Result<Parsed, lexopt::Error>
+    where
+        I: IntoIterator,
+        I::Item: Into<OsString>,
+    {
+        let mut parser = lexopt::Parser::from_args(args);
+        let mut host = None;
+        let mut port = crate::DEFAULT_PORT;
+        let mut delay_ms = self.delay_ms.unwrap_or(0);
+        let mut backlog = self.backlog.unwrap_or(1);
+        let mut timeout_s = self.timeout_s.map_or(0.0, |s| s as f64);
+        let mut messages = Vec::new();
+        let mut trace = false;
+        let mut interactive = false;
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => {
+                    return Ok(Parsed::Help(self.help()));
+                }
+                Short('V') | Long("version") => {
+                    return Ok(Parsed::Version(format!(
+                        "{} {}",
+                        self.name, self.version
+                    )));
+                }
+                Long("host") => {
+                    let value = parser.value()?.string()?;
+                    if value.trim().is_empty() {
+                        return Err("--host 不能为空 / --host is empty".into());
+                    }
+                    host = Some(value);
+                }
+                Long("port") => {
+                    let value = parser.value()?;
+                    port = number(&value, "--port", "0–65535")?;
+                    if port == 0 && !self.server {
+                        return Err(
+                            "客户端不能连接端口 0，请给出服务端的端口 \
+                                    / a client cannot connect to port 0"
+                                .into(),
+                        );
+                    }
+                }
+                Long("delay-ms") if self.delay_ms.is_some() => {
+                    delay_ms =
+                        number(&parser.value()?, "--delay-ms", "毫秒数")?;
+                }
+                Long("backlog") if self.backlog.is_some() => {
+                    backlog = number(&parser.value()?, "--backlog", "≥ 1")?;
+                    if backlog < 1 {
+                        return Err(
+                            "--backlog 至少为 1 / --backlog must be at least 1"
+                                .into(),
+                        );
+                    }
+                }
+                Long("timeout") if self.timeout_s.is_some() => {
+                    let value = parser.value()?;
+                    timeout_s = number(&value, "--timeout", "秒数")?;
+                    if !(timeout_s > 0.0 && timeout_s <= 86_400.0) {
+                        return Err(format!(
+                            "--timeout 应在 0 到 86400 秒之间，收到 {} \
+                             / --timeout must be in (0, 86400] seconds",
+                            value.to_string_lossy()
+                        )
+                        .into());
+                    }
+                }
+                Long("trace") if self.trace => trace = true,
+                Short('i') | Long("interactive") if self.interactive => {
+                    interactive = true;
+                }
+                Value(value) if self.messages.is_some() => {
+                    let message = value.string()?;
+                    if message.is_empty() {
+                        return Err(
+                            "消息不能为空 / a message cannot be empty".into()
+                        );
+                    }
+                    messages.push(message);
+                }
+                _ => return Err(arg.unexpected()),
+            }
+        }
+        if messages.is_empty() && !interactive {
+            let defaults = self.messages.unwrap_or_default();
+            messages = defaults.iter().map(|m| m.to_string()).collect();
+        }
+        Ok(Parsed::Run(Args {
+            host: host.unwrap_or_else(crate::default_host),
+            port,
+            delay: Duration::from_millis(delay_ms),
+            backlog,
+            timeout: Duration::from_secs_f64(timeout_s),
+            messages,
+            trace,
+            interactive,
+        }))
+    }
+
+    /// The `--help` text, Chinese and English side by side.
+    pub fn help(&self) -> String {
+        let name = self.name;
+        let mut text =
+            format!("{}\n\n用法 / usage: cargo run -p {name} --", self.about);
+        text += " [选项/options]";
+        if let Some(defaults) = self.messages {
+            text += &format!(" [消息/MESSAGE…]  (默认/default: {defaults:?})");
+        }
+        text += "\n\n选项 / options:\n";
+        let host = if self.server {
+            "绑定的地址，0.0.0.0 = 所有网卡 / address to bind"
+        } else {
+            "服务端的地址 / server to reach"
+        };
+        text += &format!(
+            "  --host H         {host}\n\
+             \x20                  （默认：本机主机名 / default: this machine's hostname）\n"
+        );
+        let zero = if self.server {
+            "，0 = 由系统挑选 / 0 lets the system pick"
+        } else {
+            ""
+        };
+        text += &format!("  --port P         端口，默认 10000 / port{zero}\n");
+        if let Some(ms) = self.delay_ms {
+            text += &format!(
+                "  --delay-ms N     等待毫秒数，即原文的 sleep(1)，默认 {ms} / pause in ms\n"
+            );
+        }
+        if let Some(n) = self.backlog {
+            text += &format!(
+                "  --backlog N      listen() 的排队上限，默认 {n} / listen() backlog\n"
+            );
+        }
+        if let Some(s) = self.timeout_s {
+            text += &format!(
+                "  --timeout S      最多等待回答的秒数，默认 {s} / seconds to wait for an answer\n"
+            );
+        }
+        if self.trace {
+            text += "  --trace          在 stderr 显示每次收发的字节 / show every send and recv as bytes\n";
+        }
+        if self.interactive {
+            text += "  -i, --interactive  从终端逐行读取消息，end 或 Ctrl-D 结束 / read messages line by line\n";
+        }
+        text += "  -h, --help       显示本帮助 / show this help\n";
+        text += "  -V, --version    显示版本 / show the version";
+        text
+    }
+}
+
+fn number<T>(
+    value: &std::ffi::OsStr,
+    option: &str,
+    range: &str,
+) -> Result<T, lexopt::Error>
+where
+    T: std::str::FromStr,
+{
+    let text = value.to_string_lossy();
+    text.trim().parse().map_err(|_| {
+        format!(
+            "{option} 需要一个数（{range}），收到 {text:?} \
+             / {option} needs a number, got {text:?}"
+        )
+        .into()
+    })
+}
+
+/// Prints a usage error and exits with status 2.
+pub fn usage_exit(name: &str, message: &str) -> ! {
+    eprintln!("用法错误 / usage error: {message}");
+    eprintln!("运行 / run: cargo run -p {name} -- --help");
+    process::exit(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVER: Spec = Spec {
+        name: "tcp-server",
+        version: "0.1.0",
+        about: "about",
+        server: true,
+        delay_ms: Some(1000),
+        backlog: Some(1024),
+        timeout_s: None,
+        messages: None,
+        trace: true,
+        interactive: false,
+    };
+
+    const CLIENT: Spec = Spec {
+        name: "tcp-client",
+        version: "0.1.0",
+        about: "about",
+        server: false,
+        delay_ms: None,
+        backlog: None,
+        timeout_s: Some(5),
+        messages: Some(&["a", "b"]),
+        trace: false,
+        interactive: true,
+    };
+
+    fn run(spec: &Spec, args: &[&str]) -> Args {
+        match spec.parse_from(args) {
+            Ok(Parsed::Run(args)) => args,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_text() {
+        let args = run(&SERVER, &["--host", "127.0.0.1"]);
+        assert_eq!(args.port, 10000);
+        assert_eq!(args.delay, Duration::from_secs(1));
+        assert_eq!(args.backlog, 1024);
+        let args = run(&CLIENT, &["--host", "::1"]);
+        assert_eq!(args.messages, ["a", "b"]);
+        assert_eq!(args.timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn options_are_read() {
+        let args = run(
+            &SERVER,
+            &["--host=::1", "--port", "0", "--delay-ms", "0", "--trace"],
+        );
+        assert_eq!((args.host.as_str(), args.port), ("::1", 0));
+        assert_eq!(args.delay, Duration::ZERO);
+        assert!(args.trace);
+        let args = run(&CLIENT, &["--host", "h", "x", "y", "--timeout", "0.5"]);
+        assert_eq!(args.messages, ["x", "y"]);
+        assert_eq!(args.timeout, Duration::from_millis(500));
+        let args = run(&CLIENT, &["--host", "h", "-i"]);
+        assert!(args.interactive && args.messages.is_empty());
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors() {
+        for bad in [
+            &["--port", "abc"][..],
+            &["--port", "70000"],
+            &["--port"],
+            &["--nope"],
+            &["--timeout", "1"],
+            &["-i"],
+            &["stray"],
+            &["--backlog", "0"],
+            &["--host", ""],
+        ] {
+            let err = SERVER.parse_from(bad).unwrap_err();
+            assert!(!err.is_empty(), "{bad:?}");
+        }
+        assert!(CLIENT.parse_from(["--port", "0"]).is_err());
+        assert!(CLIENT.parse_from(["ok", ""]).is_err());
+        assert!(CLIENT.parse_from(["--timeout", "0"]).is_err());
+        assert!(CLIENT.parse_from(["--timeout", "nan"]).is_err());
+    }
+
+    #[test]
+    fn help_and_version() {
+        let Ok(Parsed::Help(help)) = SERVER.parse_from(["--help"]) else {
+            panic!()
+        };
+        for option in ["--host", "--port", "--delay-ms", "--backlog", "--trace"]
+        {
+            assert!(help.contains(option), "{option}");
+        }
+        assert!(!help.contains("--timeout"));
+        assert_eq!(
+            SERVER.parse_from(["-V"]),
+            Ok(Parsed::Version("tcp-server 0.1.0".into()))
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Error messages a student can act on: one line in Chinese, one in English,
+//! naming the address and the likely fix. `exit_code` prints them and turns
+//! them into exit status 1 — never a panic, never a backtrace.
+
+use std::fmt;
+use std::io::{self, ErrorKind};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// An error already worded for the student (Chinese line, English line).
+#[derive(Debug)]
+struct Explained(String);
+
+impl fmt::Display for Explained {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Explained {}
+
+/// Wraps a message in an `io::Error` of the same kind.
+pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
+    io::Error::new(kind, Explained(format!("{zh}\n{en}")))
+}
+
+/// `connect()` failed. `server` names the crate to start first.
+pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
+    let (zh, en) = match err.kind() {
+        ErrorKind::ConnectionRefused => (
+            format!(
+                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 cargo run -p {server}"
+            ),
+            format!("connection refused by {addr}: is the server running?"),
+        ),
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => (
+            format!("连接 {addr} 超时：地址对吗？防火墙放行端口了吗？"),
+            format!(
+                "connecting to {addr} timed out: check --host and the firewall"
+            ),
+        ),
+        ErrorKind::NetworkUnreachable | ErrorKind::HostUnreachable => (
+            format!("无法到达 {addr}：网络不通，请检查 --host"),
+            format!("{addr} is unreachable: check the network and --host"),
+        ),
+        _ => (
+            format!("无法连接 {addr}：{err}"),
+            format!("cannot connect to {addr}: {err}"),
+        ),
+    };
+    explained(err.kind(), zh, en)
+}
+
+/// `bind()` failed.
+pub fn bind(err: io::Error, addr: SocketAddr) -> io::Error {
+    let port = addr.port();
+    let ip = addr.ip();
+    let (zh, en) = match err.kind() {
+        ErrorKind::AddrInUse => (
+            format!(
+                "端口 {port} 已被占用（{addr}）：另一个服务端还在运行吗？\
+                 先停掉它，或换个端口，如 --port 0 让系统挑选"
+            ),
+            format!(
+                "address {addr} is already in use: is another server running? \
+                 stop it or pick another --port"
+            ),
+        ),
+        ErrorKind::AddrNotAvailable => (
+            format!(
+                "无法绑定 {addr}：{ip} 不是本机的地址，--host 请用本机地址或 0.0.0.0"
+            ),
+            format!(
+                "cannot bind {addr}: {ip} is not an address of this machine"
+            ),
+        ),
+        ErrorKind::PermissionDenied => (
+            format!(
+                "没有权限绑定 {addr}：1024 以下的端口需要管理员权限，换个 --port"
+            ),
+            format!(
+                "permission denied binding {addr}: ports below 1024 need \
+                 root, use a higher --port"
+            ),
+        ),
+        _ => (
+            format!("无法绑定 {addr}：{err}"),
+            format!("cannot bind {addr}: {err}"),
+        ),
+    };
+    explained(err.kind(), zh, en)
+}
+
+/// A `send`/`recv` with a connected peer failed.
+pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
+    let (zh, en) = match err.kind() {
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe => (
+            format!("{peer} 断开了连接"),
+            format!("{peer} closed the connection ({err})"),
+        ),
+        ErrorKind::ConnectionRefused => (
+            format!(
+                "{peer} 拒绝了数据：那个端口上没有程序在收（服务端启动了吗？）"
+            ),
+            format!("{peer} refused the data: is the server running?"),
+        ),
+        _ => (
+            format!("与 {peer} 通信出错：{err}"),
+            format!("talking to {peer} failed: {err}"),
+        ),
+    };
+    explained(err.kind(), zh, en)
+}
+
+/// No answer came back before the receive timeout (UDP has no connection,
+/// so silence is all a client sees when no server is there).
+pub fn no_reply(
+    peer: SocketAddr,
+    timeout: Duration,
+    server: &str,
+) -> io::Error {
+    let secs = timeout.as_secs_f64();
+    explained(
+        ErrorKind::TimedOut,
+        format!(
+            "{secs} 秒内没有收到 {peer} 的回答：服务端可能没有运行，先运行 cargo run -p {server}"
+        ),
+        format!(
+            "no answer from {peer} within {secs} s: the server may not be running"
+        ),
+    )
+}
+
+/// The two lines of an error, whether or not it was explained.
+pub fn lines(err: &io::Error) -> String {
+    if let Some(explained) =
+        err.get_ref().and_then(|e| e.downcast_ref::<Explained>())
+    {
+        return explained.0.clone();
+    }
+    format!("出错了：{err}\nerror: {err}")
+}
+
+/// The same message on one line (Chinese / English), for a server's log.
+pub fn one_line(err: &io::Error) -> String {
+    lines(err).replacen('\n', " / ", 1)
+}
+
+/// The end of every `main`: success, or the error on stderr and exit 1.
+pub fn exit_code(result: io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}", lines(&err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr() -> SocketAddr {
+        "127.0.0.1:10000".parse().unwrap()
+    }
+
+    #[test]
+    fn refused_names_address_and_fix() {
+        let err =
+            connect(ErrorKind::ConnectionRefused.into(), addr(), "tcp-server");
+        let text = lines(&err);
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.contains("127.0.0.1:10000"));
+        assert!(text.contains("cargo run -p tcp-server"));
+        assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn busy_port_names_the_port() {
+        let text = lines(&bind(ErrorKind::AddrInUse.into(), addr()));
+        assert!(text.contains("端口 10000"));
+        assert!(text.contains("already in use"));
+    }
+
+    #[test]
+    fn unexplained_errors_still_get_two_lines() {
+        let text = lines(&io::Error::other("boom"));
+        assert_eq!(text, "出错了：boom\nerror: boom");
+    }
+}

@@ -1,0 +1,180 @@
+//! Bytes → text the way Python's `.decode('utf-8')` does, but never failing,
+//! and text → terminal without letting a peer's control characters through.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use encoding_rs::{CoderResult, Decoder, UTF_8};
+
+/// The reply both servers send: `服务端接收到数据：` followed by the message,
+/// as the text's `'服务端接收到数据：%s' % data`.
+pub fn reply(message: &str) -> String {
+    format!("{}{message}", crate::REPLY_PREFIX)
+}
+
+/// A UTF-8 decoder for one stream of `recv` calls.
+///
+/// A character whose bytes are split across two reads (1023 × `a` then
+/// `中`: the 1024-byte buffer ends inside `中`) is kept back and decoded whole
+/// with the next read. Invalid bytes become U+FFFD instead of an error.
+pub struct Utf8Stream {
+    decoder: Decoder,
+}
+
+impl Default for Utf8Stream {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Utf8Stream {
+    pub fn new() -> Self {
+        Self {
+            decoder: UTF_8.new_decoder_without_bom_handling(),
+        }
+    }
+
+    /// Decodes one read's bytes; an unfinished character at the end waits
+    /// for the next call.
+    pub fn decode(&mut self, bytes: &[u8]) -> String {
+        self.run(bytes, false)
+    }
+
+    /// Ends the stream: a character still unfinished becomes U+FFFD.
+    pub fn finish(&mut self) -> String {
+        self.run(&[], true)
+    }
+
+    fn run(&mut self, mut bytes: &[u8], last: bool) -> String {
+        let mut out = String::new();
+        loop {
+            let room = self
+                .decoder
+                .max_utf8_buffer_length(bytes.len())
+                .unwrap_or(bytes.len() * 3 + 16);
+            out.reserve(room);
+            let (result, read, _) =
+                self.decoder.decode_to_string(bytes, &mut out, last);
+            bytes = &bytes[read..];
+            if result == CoderResult::InputEmpty {
+                return out;
+            }
+        }
+    }
+}
+
+/// Makes received text safe to print: control characters (ESC, BEL, CR, a
+/// newline, …) and bidirectional overrides are shown escaped, so a peer
+/// cannot clear, retitle or rewrite the terminal. Everything else, Chinese
+/// included, is printed as it is.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if (c as u32) < 0x100 && needs_escape(c) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn split_character_is_kept_whole() {
+        let mut message = "a".repeat(1023).into_bytes();
+        message.extend_from_slice("中文".as_bytes());
+        let (first, second) = message.split_at(1024);
+        let mut stream = Utf8Stream::new();
+        assert_eq!(stream.decode(first), "a".repeat(1023));
+        assert_eq!(stream.decode(second), "中文");
+        assert_eq!(stream.finish(), "");
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement() {
+        let mut stream = Utf8Stream::new();
+        assert_eq!(stream.decode(b"ok\xff\xfeok"), "ok\u{fffd}\u{fffd}ok");
+        assert_eq!(stream.decode(&[0xe4, 0xb8]), "");
+        assert_eq!(stream.finish(), "\u{fffd}");
+    }
+
+    #[test]
+    fn reply_matches_the_text() {
+        assert_eq!(
+            reply("Python TCP 第一个DEMO").as_bytes(),
+            "服务端接收到数据：Python TCP 第一个DEMO".as_bytes()
+        );
+    }
+
+    #[test]
+    fn escapes_what_a_terminal_obeys() {
+        assert_eq!(escape_control("中文 ok"), "中文 ok");
+        assert_eq!(
+            escape_control("\x1b[2J\x07end\r\n"),
+            "\\x1b[2J\\x07end\\r\\n"
+        );
+        assert_eq!(escape_control("\u{9b}\u{202e}"), "\\x9b\\u{202e}");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_in_any_chunks_decodes_to_itself(
+            text in "\\PC*",
+            cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        ) {
+            let bytes = text.as_bytes();
+            let mut points: Vec<usize> =
+                cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+            points.sort_unstable();
+            let mut stream = Utf8Stream::new();
+            let mut out = String::new();
+            let mut start = 0;
+            for p in points.into_iter().chain([bytes.len()]) {
+                out += &stream.decode(&bytes[start..p]);
+                start = p;
+            }
+            out += &stream.finish();
+            prop_assert_eq!(out, text);
+        }
+
+        #[test]
+        fn any_bytes_decode_without_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            cut in any::<usize>(),
+        ) {
+            let cut = cut % (bytes.len() + 1);
+            let mut stream = Utf8Stream::new();
+            let mut out = stream.decode(&bytes[..cut]);
+            out += &stream.decode(&bytes[cut..]);
+            out += &stream.finish();
+            prop_assert_eq!(out, String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn escaped_text_has_no_control_characters(text in any::<String>()) {
+            let escaped = escape_control(&text);
+            prop_assert!(!escaped.chars().any(needs_escape));
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Shared by http-get and http-post.

@@ -1,0 +1,139 @@
+//! 15.2.2 TCP 服务端：每来一个客户端就开一个线程，把收到的话加上
+//! `服务端接收到数据：` 回给它，直到对方发 `end` 或断开。
+//!
+//! 运行：
+//!
+//! ```text
+//! cargo run -p tcp-server
+//! ```
+//!
+//! 然后在另一个终端运行客户端，或者用 nc 手动聊（每行一条，输入 end 结束）：
+//!
+//! ```text
+//! cargo run -p tcp-client
+//! nc $(hostname) 10000
+//! ```
+//!
+//! 给全班用：`--host 0.0.0.0`。`--port 0` 让系统挑一个空闲端口，
+//! `--delay-ms 0` 去掉原文的 `sleep(1)`。全部选项见 `--help`。
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use common::cli::{Args, Spec};
+use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, reply};
+use socket2::{Domain, Socket, Type};
+
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
+    server: true,
+    delay_ms: Some(1000),
+    backlog: Some(1024),
+    timeout_s: None,
+    messages: None,
+    trace: false,
+    interactive: false,
+};
+
+fn main() -> ExitCode {
+    let args = SPEC.parse();
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> io::Result<()> {
+    let addr = common::resolve(&args.host, args.port)?;
+
+    // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    //    地址族跟着地址走：IPv4 地址用 AF_INET，IPv6 地址用 AF_INET6。
+    let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+
+    // 停掉服务端后能马上在同一端口重启，不必等 TIME_WAIT 过去。
+    // 只在 Unix 上设置：在 Windows 上它会让别的程序抢用同一端口。
+    #[cfg(unix)]
+    soc.set_reuse_address(true)?;
+
+    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
+    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
+
+    // 3. 开始监听 — Python: soc.listen(5)
+    //    原文的 5 在全班同时连上来时会排满（实测 500 个同时连接约一半超时），
+    //    所以默认 1024；想重现原文的行为就用 --backlog 5。
+    soc.listen(args.backlog)?;
+
+    let listener = TcpListener::from(soc);
+    // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
+    println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
+
+    let mut accept_failed = false;
+    loop {
+        // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
+        let (sock, peer) = match listener.accept() {
+            Ok(connection) => connection,
+            Err(err) => {
+                // 例如打开的连接太多（EMFILE）：只报告一次，稍等再试，不退出。
+                if !accept_failed {
+                    eprintln!("accept() 出错，稍后重试 / accept failed: {err}");
+                }
+                accept_failed = true;
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        accept_failed = false;
+
+        // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
+        let delay = args.delay;
+        let spawned =
+            thread::Builder::new().spawn(move || do_tcp(sock, peer, delay));
+        if let Err(err) = spawned {
+            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
+            eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
+        }
+    }
+}
+
+/// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
+fn do_tcp(mut sock: TcpStream, peer: SocketAddr, delay: Duration) {
+    println!("接受到: {peer} 连接");
+    if let Err(err) = talk(&mut sock, delay) {
+        // 对方重置了连接之类：记一行，别的客户端照常服务。
+        eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
+    }
+    // 6. 关闭连接 — Python: sock.close()
+    //    Rust 里 sock 在离开作用域时自动关闭，这里显式 drop 让顺序一目了然。
+    drop(sock);
+    println!("服务端处理完成");
+}
+
+/// 5. 收发数据，直到收到 `end` 或对方断开。
+fn talk(sock: &mut TcpStream, delay: Duration) -> io::Result<()> {
+    let mut buf = [0; BUFFER_SIZE];
+    // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
+    let mut decoder = Utf8Stream::new();
+    loop {
+        // Python: data = sock.recv(1024)
+        let n = sock.read(&mut buf)?;
+        // Python: sleep(1)
+        thread::sleep(delay);
+        let data = &buf[..n];
+        // Python: data_val = data.decode('utf-8')（非法字节变成 �，不会出错）
+        let data_val = decoder.decode(data);
+        // 读到 0 字节表示对方关闭了连接 — Python: if not data or ... == 'end'
+        // nc 发来的是 "end\n"，所以先去掉首尾空白再比较。
+        if data.is_empty() || data_val.trim() == "end" {
+            return Ok(());
+        }
+        // Python: print(type(data))
+        println!("<&[u8]> {n} 字节");
+        // Python: print(type(data_val), data_val)；控制字符转义后才打印
+        println!("<String> {}", escape_control(&data_val));
+        // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
+        // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
+        sock.write_all(reply(&data_val).as_bytes())?;
+    }
+}

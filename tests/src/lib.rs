@@ -1,0 +1,304 @@
+//! Helpers for the end-to-end tests: find the programs, start them, wait
+//! for a server's first line with a deadline, and kill whatever was started,
+//! also when a test fails (every child sits in a guard that kills on drop).
+
+// Test support: a failed assumption here should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a server may take to print its first line.
+pub const START_DEADLINE: Duration = Duration::from_secs(20);
+
+/// The workspace root.
+pub fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+}
+
+/// The path of one of the chapter's programs, built if needed.
+///
+/// `cargo test --workspace` only builds the binaries of packages that have
+/// their own integration tests, so the first call per program runs
+/// `cargo build -p NAME` (quick when it is up to date) into the same target
+/// directory as this test.
+pub fn bin(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let exe = std::env::current_exe().expect("current exe");
+    // target/<profile>/deps/<test> → target/<profile>
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
+    if !built.contains(name) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "-p", name, "--bin", name])
+            .current_dir(workspace());
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("run cargo build");
+        assert!(status.success(), "cargo build -p {name} failed");
+        built.insert(name.to_string());
+    }
+    profile_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A command for one of the chapter's programs.
+pub fn program(name: &str) -> Command {
+    let mut cmd = Command::new(bin(name));
+    cmd.env("RUST_BACKTRACE", "1"); // a panic would then be plain to see
+    cmd
+}
+
+/// A command for a Python peer in `tests/py/`.
+pub fn python(script: &str) -> Command {
+    let mut cmd = Command::new(python_exe());
+    cmd.arg("-u")
+        .arg(workspace().join("tests/py").join(script))
+        .env("PYTHONIOENCODING", "utf-8");
+    cmd
+}
+
+fn python_exe() -> &'static str {
+    static EXE: OnceLock<&'static str> = OnceLock::new();
+    EXE.get_or_init(|| {
+        for exe in ["python3", "python"] {
+            let ok = Command::new(exe)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return exe;
+            }
+        }
+        panic!("these tests need Python 3 (python3 or python) on PATH")
+    })
+}
+
+/// Text a child has written so far, shared with the thread that reads it.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<(Mutex<String>, Condvar)>);
+
+impl Captured {
+    fn spawn_reader(stream: impl Read + Send + 'static) -> Self {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                match reader.read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        let (text, ready) = &*sink.0;
+                        *text.lock().unwrap() +=
+                            &String::from_utf8_lossy(&line);
+                        ready.notify_all();
+                    }
+                }
+            }
+        });
+        captured
+    }
+
+    /// Everything so far.
+    pub fn text(&self) -> String {
+        self.0.0.lock().unwrap().clone()
+    }
+
+    /// Waits until the text satisfies `done`, at most `deadline`; returns
+    /// the text either way.
+    pub fn wait_for(
+        &self,
+        deadline: Duration,
+        done: impl Fn(&str) -> bool,
+    ) -> String {
+        let end = Instant::now() + deadline;
+        let (text, ready) = &*self.0;
+        let mut guard = text.lock().unwrap();
+        while !done(&guard) {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            guard = ready.wait_timeout(guard, left).unwrap().0;
+        }
+        guard.clone()
+    }
+}
+
+/// A running child, killed and reaped when dropped.
+pub struct Running {
+    child: Child,
+    pub stdout: Captured,
+    pub stderr: Captured,
+}
+
+impl Running {
+    /// Starts `cmd` with stdout and stderr captured and stdin closed.
+    pub fn spawn(mut cmd: Command) -> Self {
+        cmd.stdin(Stdio::null());
+        Self::spawn_with_stdin(cmd)
+    }
+
+    /// Starts `cmd` with stdout and stderr captured; stdin as `cmd` says.
+    pub fn spawn_with_stdin(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        let stdout = Captured::spawn_reader(child.stdout.take().unwrap());
+        let stderr = Captured::spawn_reader(child.stderr.take().unwrap());
+        Running {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The child's stdin, if it was piped.
+    pub fn stdin(&mut self) -> Option<std::process::ChildStdin> {
+        self.child.stdin.take()
+    }
+
+    /// Waits for the child to exit, at most `deadline`; kills it and panics
+    /// if it does not. Returns the status and how long it took.
+    pub fn wait(&mut self, deadline: Duration) -> (ExitStatus, Duration) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader threads take the last output.
+                self.stdout.wait_for(Duration::from_millis(200), |_| false);
+                return (status, start.elapsed());
+            }
+            if start.elapsed() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "still running after {deadline:?}\nstdout:\n{}\nstderr:\n{}",
+                    self.stdout.text(),
+                    self.stderr.text()
+                );
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether the child is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A finished run of a program.
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+/// Runs `cmd` to the end (stdin closed), killing it after `deadline`.
+pub fn run(cmd: Command, deadline: Duration) -> Finished {
+    let mut running = Running::spawn(cmd);
+    let (status, elapsed) = running.wait(deadline);
+    Finished {
+        status,
+        stdout: running.stdout.text(),
+        stderr: running.stderr.text(),
+        elapsed,
+    }
+}
+
+/// A server that has printed its first line, which ends with its address.
+pub struct Server {
+    pub process: Running,
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts `cmd` and waits (with a deadline) for the first line.
+    pub fn start(cmd: Command) -> Self {
+        let process = Running::spawn(cmd);
+        let text = process
+            .stdout
+            .wait_for(START_DEADLINE, |text| text.contains('\n'));
+        let first = text.lines().next().unwrap_or_else(|| {
+            panic!("no first line; stderr:\n{}", process.stderr.text())
+        });
+        let addr = first
+            .rsplit(' ')
+            .next()
+            .and_then(|word| word.trim().parse().ok())
+            .unwrap_or_else(|| {
+                panic!("first line ends in no address: {first}")
+            });
+        Server { process, addr }
+    }
+
+    /// A server program of the chapter on loopback, `--port 0`.
+    pub fn chapter(name: &str, args: &[&str]) -> Self {
+        let mut cmd = program(name);
+        cmd.args(["--port", "0"]).args(args);
+        if !args.contains(&"--host") {
+            cmd.args(["--host", "127.0.0.1"]);
+        }
+        Self::start(cmd)
+    }
+
+    pub fn port(&self) -> String {
+        self.addr.port().to_string()
+    }
+
+    pub fn host(&self) -> String {
+        self.addr.ip().to_string()
+    }
+
+    /// Everything the server has printed on stdout so far.
+    pub fn stdout(&self) -> String {
+        self.process.stdout.text()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.process.stderr.text()
+    }
+}
+
+/// No panic, no backtrace, no raw control character in `output`.
+pub fn assert_clean(output: &str) {
+    assert!(!output.contains("panicked"), "a panic:\n{output}");
+    assert!(!output.contains("RUST_BACKTRACE"), "a backtrace:\n{output}");
+    assert!(
+        !output
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a raw control character:\n{output:?}"
+    );
+}
