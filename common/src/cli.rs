@@ -4,6 +4,7 @@
 //! error: exit status 2 with a line saying what was wrong.
 
 use std::ffi::OsString;
+use std::io::{self, BufRead, IsTerminal};
 use std::process;
 use std::time::Duration;
 
@@ -44,6 +45,67 @@ pub struct Args {
     pub messages: Vec<String>,
     pub trace: bool,
     pub interactive: bool,
+}
+
+impl Args {
+    /// The messages to send: those of the command line, or with `-i` the
+    /// lines typed (or piped) on stdin, until a line `end` or end of input.
+    pub fn messages(&self) -> Messages {
+        if !self.interactive {
+            return Messages::Given(self.messages.clone().into_iter());
+        }
+        let terminal = io::stdin().is_terminal();
+        if terminal {
+            eprintln!(
+                "逐行输入消息，回车发送；输入 end 或按 Ctrl-D 结束 \
+                 / type a message per line; end or Ctrl-D to finish"
+            );
+        }
+        Messages::Typed {
+            stdin: io::stdin().lock(),
+            prompt: terminal,
+        }
+    }
+}
+
+/// See [`Args::messages`].
+pub enum Messages {
+    Given(std::vec::IntoIter<String>),
+    Typed {
+        stdin: io::StdinLock<'static>,
+        prompt: bool,
+    },
+}
+
+impl Iterator for Messages {
+    type Item = io::Result<String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (stdin, prompt) = match self {
+            Messages::Given(given) => return given.next().map(Ok),
+            Messages::Typed { stdin, prompt } => (stdin, *prompt),
+        };
+        loop {
+            if prompt {
+                eprint!("> ");
+            }
+            let mut line = Vec::new();
+            match stdin.read_until(b'\n', &mut line) {
+                Ok(0) => return None, // Ctrl-D or the end of a pipe
+                Ok(_) => {}
+                Err(err) => return Some(Err(err)),
+            }
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.trim() == "end" {
+                return None;
+            }
+            // An empty line would be a send of 0 bytes: nothing to send.
+            if !line.is_empty() {
+                return Some(Ok(line.to_string()));
+            }
+        }
+    }
 }
 
 /// What the command line asked for.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod explain;
 pub mod host;
 pub mod text;
+pub mod trace;
 
 pub use explain::exit_code;
 pub use host::{default_host, resolve, resolve_all};

@@ -7,6 +7,8 @@
 //! cargo run -p tcp-client
 //! cargo run -p tcp-client -- 你好 "第二句"       # 发自己的消息
 //! cargo run -p tcp-client -- --host 192.168.1.10  # 连老师的机器
+//! cargo run -p tcp-client -- -i                   # 逐行输入，end 结束
+//! cargo run -p tcp-client -- --trace              # 在 stderr 看每个字节
 //! ```
 //!
 //! 全部选项见 `cargo run -p tcp-client -- --help`。
@@ -17,6 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
@@ -29,8 +32,8 @@ const SPEC: Spec = Spec {
     backlog: None,
     timeout_s: None,
     messages: Some(&["Python TCP 第一个DEMO"]),
-    trace: false,
-    interactive: false,
+    trace: true,
+    interactive: true,
 };
 
 /// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。
@@ -54,14 +57,18 @@ fn run(args: &Args) -> io::Result<()> {
 
     let mut buf = [0; BUFFER_SIZE];
     let mut decoder = Utf8Stream::new();
-    for message in &args.messages {
+    let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
+    for message in args.messages() {
+        let message = message?;
         // 3. 发送 — Python: soc.send('Python TCP 第一个DEMO'.encode('utf-8'))
         //    Rust 的字符串本来就是 UTF-8，as_bytes() 就是 encode('utf-8')。
         soc.write_all(message.as_bytes())
             .map_err(|e| explain::talk(e, addr))?;
+        trace.sent(addr, message.as_bytes());
 
         // 4. 接收并打印 — Python: print(soc.recv(1024).decode('utf-8'))
         let n = soc.read(&mut buf).map_err(|e| explain::talk(e, addr))?;
+        trace.received(addr, &buf[..n]);
         if n == 0 {
             println!("服务端已关闭连接 / the server closed the connection");
             return Ok(());
@@ -71,6 +78,7 @@ fn run(args: &Args) -> io::Result<()> {
 
     // 5. 告诉服务端说完了 — Python: soc.send(b'end')
     soc.write_all(b"end").map_err(|e| explain::talk(e, addr))?;
+    trace.sent(addr, b"end");
 
     // 6. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
     Ok(())

@@ -15,7 +15,8 @@
 //! ```
 //!
 //! 给全班用：`--host 0.0.0.0`。`--port 0` 让系统挑一个空闲端口，
-//! `--delay-ms 0` 去掉原文的 `sleep(1)`。全部选项见 `--help`。
+//! `--delay-ms 0` 去掉原文的 `sleep(1)`，`--trace` 在 stderr 显示收发的每个字节。
+//! 全部选项见 `--help`。
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,6 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, reply};
 use socket2::{Domain, Socket, Type};
 
@@ -36,7 +38,7 @@ const SPEC: Spec = Spec {
     backlog: Some(1024),
     timeout_s: None,
     messages: None,
-    trace: false,
+    trace: true,
     interactive: false,
 };
 
@@ -87,9 +89,9 @@ fn run(args: &Args) -> io::Result<()> {
         accept_failed = false;
 
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let delay = args.delay;
-        let spawned =
-            thread::Builder::new().spawn(move || do_tcp(sock, peer, delay));
+        let (delay, trace) = (args.delay, Trace::new(args.trace));
+        let spawned = thread::Builder::new()
+            .spawn(move || do_tcp(sock, peer, delay, trace));
         if let Err(err) = spawned {
             // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
             eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
@@ -98,9 +100,14 @@ fn run(args: &Args) -> io::Result<()> {
 }
 
 /// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
-fn do_tcp(mut sock: TcpStream, peer: SocketAddr, delay: Duration) {
+fn do_tcp(
+    mut sock: TcpStream,
+    peer: SocketAddr,
+    delay: Duration,
+    trace: Trace,
+) {
     println!("接受到: {peer} 连接");
-    if let Err(err) = talk(&mut sock, delay) {
+    if let Err(err) = talk(&mut sock, peer, delay, trace) {
         // 对方重置了连接之类：记一行，别的客户端照常服务。
         eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
     }
@@ -111,13 +118,19 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr, delay: Duration) {
 }
 
 /// 5. 收发数据，直到收到 `end` 或对方断开。
-fn talk(sock: &mut TcpStream, delay: Duration) -> io::Result<()> {
+fn talk(
+    sock: &mut TcpStream,
+    peer: SocketAddr,
+    delay: Duration,
+    trace: Trace,
+) -> io::Result<()> {
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
     loop {
         // Python: data = sock.recv(1024)
         let n = sock.read(&mut buf)?;
+        trace.received(peer, &buf[..n]);
         // Python: sleep(1)
         thread::sleep(delay);
         let data = &buf[..n];
@@ -134,6 +147,8 @@ fn talk(sock: &mut TcpStream, delay: Duration) -> io::Result<()> {
         println!("<String> {}", escape_control(&data_val));
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
         // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
-        sock.write_all(reply(&data_val).as_bytes())?;
+        let answer = reply(&data_val);
+        sock.write_all(answer.as_bytes())?;
+        trace.sent(peer, answer.as_bytes());
     }
 }

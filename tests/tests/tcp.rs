@@ -1,6 +1,9 @@
 //! 15.2: tcp-client and tcp-server, against each other and against Python
 //! peers that behave as the text's programs. Loopback only, `--port 0`.
 
+// Test code: a failed step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
