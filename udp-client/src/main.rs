@@ -1,1 +1,98 @@
-fn main() {}
+//! 15.3.1 UDP 客户端：每条消息新建一个套接字，发一个数据报，打印回复，
+//! 歇一秒再发下一条。
+//!
+//! 先在一个终端启动服务端，再在另一个终端运行客户端：
+//!
+//! ```text
+//! cargo run -p udp-server
+//! cargo run -p udp-client
+//! cargo run -p udp-client -- 你好 "第二句"       # 发自己的消息
+//! cargo run -p udp-client -- --host 192.168.1.10  # 发给老师的机器
+//! cargo run -p udp-client -- -i                   # 逐行输入，end 结束
+//! cargo run -p udp-client -- --trace              # 在 stderr 看每个字节
+//! ```
+//!
+//! 没有服务端时，原文的客户端会一直等下去；这里最多等 `--timeout` 秒
+//! （默认 5），然后说明原因并退出。全部选项见 `--help`。
+
+use std::io::{self, ErrorKind};
+use std::net::{SocketAddr, UdpSocket};
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use common::cli::{Args, Spec};
+use common::trace::Trace;
+use common::{escape_control, explain};
+use socket2::{Domain, Socket, Type};
+
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.3.1 UDP 客户端 / UDP client",
+    server: false,
+    delay_ms: Some(1000),
+    backlog: None,
+    timeout_s: Some(5),
+    messages: Some(&["123", "234", "53"]),
+    trace: true,
+    interactive: true,
+};
+
+/// 回复比消息多一个前缀，可能超过原文的 1024 字节：整个数据报都收下。
+const DATAGRAM_MAX: usize = 65_536;
+
+fn main() -> ExitCode {
+    let args = SPEC.parse();
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> io::Result<()> {
+    // Python: adds = (hostname, 10000)
+    let adds = common::resolve(&args.host, args.port)?;
+    // Python: for i in ['123', '234', '53']: star_c_udp(i); sleep(1)
+    let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
+    for c_name in args.messages() {
+        star_c_udp(&c_name?, adds, args.timeout, trace)?;
+        thread::sleep(args.delay);
+    }
+    Ok(())
+}
+
+/// 发一条消息并打印回复 — Python: def star_c_udp(c_name)
+fn star_c_udp(
+    c_name: &str,
+    adds: SocketAddr,
+    timeout: Duration,
+    trace: Trace,
+) -> io::Result<()> {
+    // 1. 创建套接字，类型为数据报
+    //    — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
+    let soc = UdpSocket::from(soc);
+    // 原文没有这一步：收不到回答时最多等 timeout，而不是永远等下去。
+    soc.set_read_timeout(Some(timeout))?;
+
+    // 2. 发送，不需要先连接 — Python: soc.sendto(c_name.encode('utf-8'), adds)
+    soc.send_to(c_name.as_bytes(), adds)
+        .map_err(|e| explain::talk(e, adds))?;
+    trace.sent(adds, c_name.as_bytes());
+
+    // 3. 接收并打印 — Python: print(soc.recv(1024).decode('utf-8'))
+    let mut buf = vec![0; DATAGRAM_MAX];
+    let n = soc.recv(&mut buf).map_err(|e| match e.kind() {
+        // 超时；或者系统收到“端口不可达”，把它报成拒绝/重置：都是没人回答。
+        ErrorKind::WouldBlock
+        | ErrorKind::TimedOut
+        | ErrorKind::ConnectionRefused
+        | ErrorKind::ConnectionReset => {
+            explain::no_reply(adds, timeout, "udp-server")
+        }
+        _ => explain::talk(e, adds),
+    })?;
+    trace.received(adds, &buf[..n]);
+    println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
+
+    // 4. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
+    Ok(())
+}

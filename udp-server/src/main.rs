@@ -1,1 +1,113 @@
-fn main() {}
+//! 15.3.2 UDP 服务端：不建立连接，来一个数据报就打印一行，再把
+//! `服务端接收到数据：` 加上收到的内容回给发送方。
+//!
+//! 运行：
+//!
+//! ```text
+//! cargo run -p udp-server
+//! ```
+//!
+//! 然后在另一个终端运行客户端，或者用 nc 发数据报（每行一个）：
+//!
+//! ```text
+//! cargo run -p udp-client
+//! nc -u $(hostname) 10000
+//! ```
+//!
+//! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑一个空闲端口；
+//! `--trace` 在 stderr 显示收发的每个字节。
+//! 全部选项见 `--help`。
+
+use std::io;
+use std::net::UdpSocket;
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use common::cli::{Args, Spec};
+use common::trace::Trace;
+use common::{BUFFER_SIZE, escape_control, explain, reply};
+use socket2::{Domain, Socket, Type};
+
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.3.2 UDP 服务端 / UDP server",
+    server: true,
+    delay_ms: None,
+    backlog: None,
+    timeout_s: None,
+    messages: None,
+    trace: true,
+    interactive: false,
+};
+
+/// 一个 UDP 数据报最大不到 64 KiB：整个收下来，才知道超过 1024 的部分有多少。
+const DATAGRAM_MAX: usize = 65_536;
+
+fn main() -> ExitCode {
+    let args = SPEC.parse();
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> io::Result<()> {
+    let addr = common::resolve(&args.host, args.port)?;
+
+    // 1. 创建套接字，类型为数据报
+    //    — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    let soc = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
+
+    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
+    //    UDP 没有 TIME_WAIT，重启不需要 SO_REUSEADDR；不设它，端口被占时
+    //    bind 才会报错，而不是两个服务端悄悄共用一个端口。
+    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
+
+    let soc = UdpSocket::from(soc);
+    // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
+    println!("UDP 服务端已启动，正在监听 {}", soc.local_addr()?);
+
+    // UDP 没有 listen/accept：绑定之后直接收数据报。
+    let mut buf = vec![0; DATAGRAM_MAX];
+    let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
+    loop {
+        // 3. 接收数据和发送方地址 — Python: data, add = soc.recvfrom(1024)
+        let (n, add) = match soc.recv_from(&mut buf) {
+            Ok(received) => received,
+            // Windows 报告先前某次回复没送达（WSAECONNRESET）：与本次无关，接着收。
+            #[cfg(windows)]
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
+            Err(e) => {
+                // 一个坏数据报不能让服务端退出：记一行，稍等再收。
+                eprintln!("recvfrom() 出错，继续 / recvfrom failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        trace.received(add, &buf[..n]);
+        // 原文 recvfrom(1024) 只取前 1024 字节，多出的部分被丢掉。
+        let data = &buf[..n.min(BUFFER_SIZE)];
+
+        // Python: val = data.decode('utf-8')（非法字节变成 �，不会出错）
+        let val = String::from_utf8_lossy(data);
+
+        // Python: print('客户端地址：', add, '客户端数据', val)；控制字符转义后才打印
+        println!("客户端地址： {add} 客户端数据 {}", escape_control(&val));
+        if n > BUFFER_SIZE {
+            println!(
+                "（数据报 {n} 字节，只处理前 {BUFFER_SIZE} 字节，其余 {} 字节被截断 \
+                 / datagram of {n} bytes truncated to {BUFFER_SIZE}）",
+                n - BUFFER_SIZE
+            );
+        }
+
+        // 4. 回复发送方
+        //    — Python: soc.sendto(('服务端接收到数据：%s' % val).encode('utf-8'), add)
+        let answer = reply(&val);
+        match soc.send_to(answer.as_bytes(), add) {
+            Ok(_) => trace.sent(add, answer.as_bytes()),
+            Err(e) => {
+                eprintln!("{}", explain::one_line(&explain::talk(e, add)))
+            }
+        }
+    }
+}
