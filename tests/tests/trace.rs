@@ -140,3 +140,75 @@ fn tcp_may_merge_two_sends_into_one_recv() {
     assert!(log.contains("  8 bytes\n"), "{log}");
     assert!(log.contains("twothree"), "{log}");
 }
+
+#[test]
+fn udp_trace_shows_the_byte_counts_both_ways() {
+    let server = Server::chapter("udp-server", &["--trace"]);
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(["--delay-ms", "0", "--trace", "123", "中文"]);
+    let out = run(cmd, LIMIT);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "服务端接收到数据：123\n服务端接收到数据：中文\n"
+    );
+    let to = format!("→ {}  ", server.addr);
+    let from = format!("← {}  ", server.addr);
+    for block in [
+        format!("{to}3 bytes\n"),
+        format!("{from}30 bytes\n"),
+        format!("{to}6 bytes\n  0000  e4-b8-ad e6-96-87 "),
+        format!("{from}33 bytes\n"),
+    ] {
+        assert!(out.stderr.contains(&block), "{block}\n{}", out.stderr);
+    }
+    let log = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |text| text.contains("33 bytes"));
+    assert!(log.contains("  6 bytes\n"), "{log}");
+    assert_clean(&log);
+}
+
+/// What the book shows next to the TCP case: two datagrams sent back to
+/// back stay two datagrams — UDP keeps message boundaries.
+#[test]
+fn udp_keeps_two_sends_apart() {
+    let server = Server::chapter("udp-server", &["--trace"]);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(LIMIT)).unwrap();
+    socket.send_to(b"two", server.addr).unwrap();
+    socket.send_to(b"three", server.addr).unwrap();
+    let mut buf = [0; 128];
+    for want in ["服务端接收到数据：two", "服务端接收到数据：three"]
+    {
+        let n = socket.recv(&mut buf).unwrap();
+        assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), want);
+    }
+    let log = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |text| text.contains("three"));
+    assert!(log.contains("  3 bytes\n"), "{log}");
+    assert!(log.contains("  5 bytes\n"), "{log}");
+}
+
+#[test]
+fn udp_client_interactive_sends_each_line() {
+    let server = Server::chapter("udp-server", &[]);
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(["--delay-ms", "0", "--interactive"]);
+    cmd.stdin(Stdio::piped());
+    let mut client = Running::spawn_with_stdin(cmd);
+    let mut stdin = client.stdin().unwrap();
+    stdin.write_all("甲\nb\n".as_bytes()).unwrap();
+    drop(stdin);
+    let (status, _) = client.wait(LIMIT);
+    assert!(status.success(), "{}", client.stderr.text());
+    assert_eq!(
+        client.stdout.text(),
+        "服务端接收到数据：甲\n服务端接收到数据：b\n"
+    );
+}
