@@ -1,0 +1,146 @@
+//! 服务端的第 1～4 步（socket、bind、listen、accept），
+//! 和客户端的 connect、connect_ex。
+
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+/// 第 1 步：创建套接字。刚创建的套接字还没有地址，只有地址族和类型。
+pub fn socket() -> io::Result<()> {
+    // Python: soc = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    // 类型是从系统读回来的（getsockopt SO_TYPE），不是抄的参数。
+    println!("  => 流式套接字 / a stream socket: {:?}", soc.r#type()?);
+
+    // Python: udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    let udp = Socket::new(Domain::IPV4, Type::DGRAM, None)?;
+    println!("  => 数据报套接字 / a datagram socket: {:?}", udp.r#type()?);
+    println!(
+        "  （TCP 用 SOCK_STREAM，UDP 用 SOCK_DGRAM；第三个参数 None 即 0）"
+    );
+    Ok(())
+}
+
+/// 第 2 步：绑定地址。端口 0 的意思是“请系统挑一个空闲端口”。
+pub fn bind() -> io::Result<()> {
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    // Python: soc.bind(('127.0.0.1', 0))
+    soc.bind(&addr.into())?;
+    // Python: soc.getsockname() —— 看看系统挑了哪个端口
+    let bound = socket_addr(&soc.local_addr()?)?;
+    println!("  => 要求 / asked for {addr}，绑定到 / bound to {bound}");
+    Ok(())
+}
+
+/// 第 3 步：开始监听。之后客户端就能连进来，哪怕还没人调用 accept：
+/// 连接先在队列里排着，队列最多 backlog 个。
+pub fn listen() -> io::Result<()> {
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    soc.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    // Python: soc.listen(5)
+    soc.listen(5)?;
+    let addr = socket_addr(&soc.local_addr()?)?;
+    println!("  => 正在监听 / listening on {addr}，backlog 5");
+
+    // 还没有 accept，客户端的 connect 已经成功了：连接在队列里等着。
+    let client = TcpStream::connect(addr)?;
+    println!(
+        "  => 客户端 {} 已连上，正在队列里等 accept / queued, waiting for accept",
+        client.local_addr()?
+    );
+    Ok(())
+}
+
+/// 第 4 步：接受一个客户端，得到一个新的套接字和对方的地址。
+pub fn accept() -> io::Result<()> {
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    soc.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    soc.listen(5)?;
+    // 转成 std 的 TcpListener：accept 直接给出 TcpStream 和 SocketAddr。
+    let listener = TcpListener::from(soc);
+    let client = TcpStream::connect(listener.local_addr()?)?;
+
+    // Python: conn, addr = soc.accept() —— 没有客户端时会一直等（阻塞）
+    let (conn, addr) = listener.accept()?;
+    println!("  => 接受了 / accepted {addr}");
+    println!(
+        "  => 新套接字 conn 的两头 / conn connects {} <-> {}",
+        conn.local_addr()?,
+        conn.peer_addr()?
+    );
+    println!(
+        "  （监听的套接字继续等下一个客户端；和这个客户端说话用 conn，\
+         它的对方正是 {} / the listener keeps listening）",
+        client.local_addr()?
+    );
+    Ok(())
+}
+
+/// 客户端：主动连接服务端。
+pub fn connect() -> io::Result<()> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    let server = listener.local_addr()?;
+
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    // Python: soc.connect(('127.0.0.1', port))
+    soc.connect(&server.into())?;
+    // 客户端通常不 bind：connect 时系统自动给它一个临时端口。
+    let local = socket_addr(&soc.local_addr()?)?;
+    println!("  => 已连接 / connected {local} -> {server}");
+    Ok(())
+}
+
+/// 客户端：connect_ex 出错时不抛异常，而是返回错误码（成功返回 0）。
+/// Rust 没有这个函数：connect 返回 `io::Result`，错误码在
+/// `io::Error::raw_os_error()` 里。
+pub fn connect_ex() -> io::Result<()> {
+    // 一个绑定了但没有监听的端口：向它连接一定被拒绝，也不会被别人占去。
+    let closed = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    closed.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    let closed_addr = closed.local_addr()?;
+
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    let open_addr = SockAddr::from(listener.local_addr()?);
+
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    // Python: code = soc.connect_ex(('127.0.0.1', open_port))
+    let code = connect_ex_like(&soc, &open_addr);
+    println!(
+        "  => 开着的端口 / open port {} -> 返回 / returns {code}",
+        socket_addr(&open_addr)?
+    );
+
+    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    // Python: code = soc.connect_ex(('127.0.0.1', closed_port))
+    let code = connect_ex_like(&soc, &closed_addr);
+    let err = io::Error::from_raw_os_error(code);
+    println!(
+        "  => 关着的端口 / closed port {} -> 返回 / returns {code}（{:?}: {err}）",
+        socket_addr(&closed_addr)?,
+        err.kind()
+    );
+    if code == 0 {
+        return Err(io::Error::other(
+            "连接一个没有监听的端口居然成功了 / connecting a closed port succeeded",
+        ));
+    }
+    println!("  （数字因系统而异：Linux 111，macOS 61，Windows 10061）");
+    Ok(())
+}
+
+/// Python 的 connect_ex：成功是 0，失败是系统的错误码。
+fn connect_ex_like(soc: &Socket, addr: &SockAddr) -> i32 {
+    match soc.connect(addr) {
+        Ok(()) => 0,
+        // 没有系统错误码的错误（很少见）记为 -1。
+        Err(err) => err.raw_os_error().unwrap_or(-1),
+    }
+}
+
+/// socket2 的地址（`SockAddr`）转成 IP 地址 + 端口。
+pub fn socket_addr(addr: &SockAddr) -> io::Result<SocketAddr> {
+    addr.as_socket()
+        .ok_or_else(|| io::Error::other("不是 IP 地址 / not an IP address"))
+}
