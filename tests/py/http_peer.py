@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""A small local HTTP server for http-get and http-post (section 15.4).
+
+Run:  python3 tests/py/http_peer.py [PORT]     (PORT 0 or none: any free port)
+The first line printed ends with the address it listens on (127.0.0.1 only).
+
+Routes (GET unless said otherwise):
+  /              a UTF-8 page (also /utf8)
+  /gbk-header    a GBK page, charset in the Content-Type header
+  /gbk-meta      a GBK page, charset only in <meta http-equiv>
+  /missing       404 with a page
+  /gzip          a gzip-compressed page
+  /chunked       a page sent with Transfer-Encoding: chunked
+  /redirect      302 to /utf8
+  /binary        image/png bytes
+  /control       a page with terminal escape sequences in it
+  /big           11 MB of text (more than the programs print)
+  /silent        never answers
+  POST /echo     answers with the form fields it decoded, and prints them
+                 on stdout as: FORM <content-type> <fields as JSON>
+"""
+
+import gzip
+import json
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+UTF8_PAGE = "<html><body><h1>你好，HTTP</h1><p>第十五章 网络编程</p></body></html>\n"
+GBK_TEXT = "中文网页：国标编码"
+GBK_META_PAGE = (
+    '<html><head><meta http-equiv="Content-Type" '
+    'content="text/html; charset=gb2312"></head>'
+    "<body>" + GBK_TEXT + "</body></html>\n"
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def reply(self, status, content_type, body, extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in extra:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client stopped reading (http-get reads 10 MB at most)
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        if path in ("/", "/utf8"):
+            self.reply(200, "text/html; charset=utf-8", UTF8_PAGE.encode())
+        elif path == "/gbk-header":
+            self.reply(200, "text/html; charset=gbk", GBK_TEXT.encode("gbk"))
+        elif path == "/gbk-meta":
+            self.reply(200, "text/html", GBK_META_PAGE.encode("gbk"))
+        elif path == "/missing":
+            page = "<h1>404 页面不存在</h1>\n".encode()
+            self.reply(404, "text/html; charset=utf-8", page)
+        elif path == "/gzip":
+            body = gzip.compress(("压缩过的页面\n" * 50).encode())
+            self.reply(
+                200,
+                "text/plain; charset=utf-8",
+                body,
+                [("Content-Encoding", "gzip")],
+            )
+        elif path == "/chunked":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in ["分块", "传输", "完成\n"]:
+                data = part.encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.write(b"0\r\n\r\n")
+        elif path == "/redirect":
+            self.reply(302, "text/plain", b"moved\n", [("Location", "/utf8")])
+        elif path == "/binary":
+            body = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+            self.reply(200, "image/png", body)
+        elif path == "/control":
+            body = "before\x1b[2J\x07after\r\nline2\n".encode()
+            self.reply(200, "text/plain; charset=utf-8", body)
+        elif path == "/big":
+            self.reply(200, "text/plain", b"a" * (11 * 1024 * 1024))
+        elif path == "/silent":
+            time.sleep(120)
+        else:
+            self.reply(404, "text/plain", b"no such route\n")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8", "replace")
+        fields = parse_qsl(raw, keep_blank_values=True)
+        content_type = self.headers.get("Content-Type", "-")
+        report = json.dumps(fields, ensure_ascii=False)
+        print("FORM", content_type, report, flush=True)
+        if self.path.split("?")[0] != "/echo":
+            self.reply(404, "text/plain", b"POST to /echo\n")
+            return
+        body = "服务端收到的表单 / form received: " + report + "\n"
+        self.reply(200, "text/plain; charset=utf-8", body.encode())
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that hangs up is no news here
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = Server(("127.0.0.1", port), Handler)
+    host, port = server.server_address[:2]
+    print("http_peer listening on %s:%d" % (host, port), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
