@@ -120,6 +120,7 @@ pub fn sendto() -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: close
 /// 第 6 步：关闭。Rust 没有 close()：套接字在离开作用域时自动关闭，
 /// 想早点关就 drop 它。
 pub fn close() -> io::Result<()> {
@@ -142,3 +143,4 @@ pub fn close() -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: close

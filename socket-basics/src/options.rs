@@ -98,6 +98,7 @@ pub fn getsockopt() -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: settimeout
 /// settimeout：让阻塞的调用最多等这么久，超时就报错。
 pub fn settimeout() -> io::Result<()> {
     let (mut conn, _client) = tcp_pair()?;
@@ -135,6 +136,7 @@ pub fn settimeout() -> io::Result<()> {
         ))),
     }
 }
+// ANCHOR_END: settimeout
 
 /// gettimeout：读回超时。None 表示一直等（阻塞模式）。
 pub fn gettimeout() -> io::Result<()> {
@@ -155,6 +157,7 @@ pub fn gettimeout() -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: fileno
 /// fileno：操作系统给套接字的编号。Unix 上是文件描述符（0、1、2 已被标准
 /// 输入、输出、错误占用），Windows 上是 SOCKET 句柄。
 pub fn fileno() -> io::Result<()> {
@@ -175,7 +178,9 @@ pub fn fileno() -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: fileno
 
+// ANCHOR: setblocking
 /// setblocking：非阻塞模式下，没有数据的 recv 立刻返回错误，而不是等。
 pub fn setblocking() -> io::Result<()> {
     let (mut conn, mut client) = tcp_pair()?;
@@ -213,6 +218,7 @@ pub fn setblocking() -> io::Result<()> {
     println!("  => 改回阻塞后等到了 / blocking again, got {n} 字节 / bytes");
     Ok(())
 }
+// ANCHOR_END: setblocking
 
 /// makefile：把套接字包成带缓冲的读写对象，像文件一样按行读写。
 pub fn makefile() -> io::Result<()> {
