@@ -258,12 +258,11 @@ impl Spec {
             "  --host H         {host}\n\
              \x20                  （默认：本机主机名 / default: this machine's hostname）\n"
         );
-        let zero = if self.server {
-            "，0 = 由系统挑选 / 0 lets the system pick"
+        text += if self.server {
+            "  --port P         端口，默认 10000，0 = 由系统挑选 / port, 0 lets the system pick\n"
         } else {
-            ""
+            "  --port P         服务端的端口，默认 10000 / the server's port\n"
         };
-        text += &format!("  --port P         端口，默认 10000 / port{zero}\n");
         if let Some(ms) = self.delay_ms {
             text += &format!(
                 "  --delay-ms N     等待毫秒数，即原文的 sleep(1)，默认 {ms} / pause in ms\n"
