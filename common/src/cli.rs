@@ -32,6 +32,8 @@ pub struct Spec {
     pub trace: bool,
     /// Whether `-i/--interactive` (read messages from stdin) is accepted.
     pub interactive: bool,
+    /// Whether `-q/--quiet` (a server prints no line per message) is accepted.
+    pub quiet: bool,
 }
 
 /// The options after parsing, defaults filled in.
@@ -45,6 +47,7 @@ pub struct Args {
     pub messages: Vec<String>,
     pub trace: bool,
     pub interactive: bool,
+    pub quiet: bool,
 }
 
 impl Args {
@@ -153,6 +156,7 @@ impl Spec {
         let mut messages = Vec::new();
         let mut trace = false;
         let mut interactive = false;
+        let mut quiet = false;
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
@@ -211,6 +215,7 @@ impl Spec {
                 Short('i') | Long("interactive") if self.interactive => {
                     interactive = true;
                 }
+                Short('q') | Long("quiet") if self.quiet => quiet = true,
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
@@ -236,6 +241,7 @@ impl Spec {
             messages,
             trace,
             interactive,
+            quiet,
         }))
     }
 
@@ -284,6 +290,9 @@ impl Spec {
         if self.interactive {
             text += "  -i, --interactive  从终端逐行读取消息，end 或 Ctrl-D 结束 / read messages line by line\n";
         }
+        if self.quiet {
+            text += "  -q, --quiet      不逐条打印收到的消息（连接、断开照常打印）/ no line per message\n";
+        }
         text += "  -h, --help       显示本帮助 / show this help\n";
         text += "  -V, --version    显示版本 / show the version";
         text
@@ -330,6 +339,7 @@ mod tests {
         messages: None,
         trace: true,
         interactive: false,
+        quiet: true,
     };
 
     const CLIENT: Spec = Spec {
@@ -343,6 +353,7 @@ mod tests {
         messages: Some(&["a", "b"]),
         trace: false,
         interactive: true,
+        quiet: false,
     };
 
     fn run(spec: &Spec, args: &[&str]) -> Args {
@@ -371,7 +382,9 @@ mod tests {
         );
         assert_eq!((args.host.as_str(), args.port), ("::1", 0));
         assert_eq!(args.delay, Duration::ZERO);
-        assert!(args.trace);
+        assert!(args.trace && !args.quiet);
+        assert!(run(&SERVER, &["--host", "h", "-q"]).quiet);
+        assert!(CLIENT.parse_from(["--quiet"]).is_err());
         let args = run(&CLIENT, &["--host", "h", "x", "y", "--timeout", "0.5"]);
         assert_eq!(args.messages, ["x", "y"]);
         assert_eq!(args.timeout, Duration::from_millis(500));
@@ -391,6 +404,7 @@ mod tests {
             &["stray"],
             &["--backlog", "0"],
             &["--host", ""],
+            &["-x"],
         ] {
             let err = SERVER.parse_from(bad).unwrap_err();
             assert!(!err.is_empty(), "{bad:?}");

@@ -34,6 +34,7 @@ const SPEC: Spec = Spec {
     messages: Some(&["Python TCP 第一个DEMO"]),
     trace: true,
     interactive: true,
+    quiet: false,
 };
 
 /// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。

@@ -15,7 +15,8 @@
 //! ```
 //!
 //! 给全班用：`--host 0.0.0.0`。`--port 0` 让系统挑一个空闲端口，
-//! `--delay-ms 0` 去掉原文的 `sleep(1)`，`--trace` 在 stderr 显示收发的每个字节。
+//! `--delay-ms 0` 去掉原文的 `sleep(1)`，`--trace` 在 stderr 显示收发的每个字节，
+//! `--quiet` 不再逐条打印收到的消息（全班一起连时用）。
 //! 全部选项见 `--help`。
 
 use std::io::{self, Read, Write};
@@ -40,7 +41,19 @@ const SPEC: Spec = Spec {
     messages: None,
     trace: true,
     interactive: false,
+    quiet: true,
 };
+
+/// 每个连接的线程都要用的设置，都来自命令行。
+#[derive(Clone, Copy)]
+struct Settings {
+    /// 原文的 sleep(1)：--delay-ms
+    delay: Duration,
+    /// --trace：把收发的字节打印到 stderr
+    trace: Trace,
+    /// --quiet：不逐条打印收到的消息
+    quiet: bool,
+}
 
 fn main() -> ExitCode {
     let args = SPEC.parse();
@@ -68,6 +81,11 @@ fn run(args: &Args) -> io::Result<()> {
     soc.listen(args.backlog)?;
 
     let listener = TcpListener::from(soc);
+    let settings = Settings {
+        delay: args.delay,
+        trace: Trace::new(args.trace),
+        quiet: args.quiet,
+    };
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
 
@@ -89,9 +107,8 @@ fn run(args: &Args) -> io::Result<()> {
         accept_failed = false;
 
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let (delay, trace) = (args.delay, Trace::new(args.trace));
-        let spawned = thread::Builder::new()
-            .spawn(move || do_tcp(sock, peer, delay, trace));
+        let spawned =
+            thread::Builder::new().spawn(move || do_tcp(sock, peer, settings));
         if let Err(err) = spawned {
             // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
             eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
@@ -100,14 +117,9 @@ fn run(args: &Args) -> io::Result<()> {
 }
 
 /// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
-fn do_tcp(
-    mut sock: TcpStream,
-    peer: SocketAddr,
-    delay: Duration,
-    trace: Trace,
-) {
+fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
     println!("接受到: {peer} 连接");
-    if let Err(err) = talk(&mut sock, peer, delay, trace) {
+    if let Err(err) = talk(&mut sock, peer, settings) {
         // 对方重置了连接之类：记一行，别的客户端照常服务。
         eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
     }
@@ -121,9 +133,13 @@ fn do_tcp(
 fn talk(
     sock: &mut TcpStream,
     peer: SocketAddr,
-    delay: Duration,
-    trace: Trace,
+    settings: Settings,
 ) -> io::Result<()> {
+    let Settings {
+        delay,
+        trace,
+        quiet,
+    } = settings;
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
@@ -141,10 +157,14 @@ fn talk(
         if data.is_empty() || data_val.trim() == "end" {
             return Ok(());
         }
-        // Python: print(type(data))
-        println!("<&[u8]> {n} 字节");
-        // Python: print(type(data_val), data_val)；控制字符转义后才打印
-        println!("<String> {}", escape_control(&data_val));
+        // Python: print(type(data)) 和 print(type(data_val), data_val)
+        // 两行用一次 println! 打印，别的线程的输出就插不到中间；控制字符转义后才打印。
+        if !quiet {
+            println!(
+                "<&[u8]> {n} 字节\n<String> {}",
+                escape_control(&data_val)
+            );
+        }
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
         // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
         let answer = reply(&data_val);

@@ -417,3 +417,20 @@ fn running_out_of_descriptors_is_survived() {
     let reports = stderr.lines().filter(|l| l.contains("accept")).count();
     assert_eq!(reports, 1, "reported once, not per retry: {stderr}");
 }
+
+#[test]
+fn quiet_server_still_answers_but_prints_no_line_per_message() {
+    let server = rust_server(&["--quiet"]);
+    let out = client(&server, &["一", "二"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, format!("{REPLY}一\n{REPLY}二\n"));
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |text| text.contains("服务端处理完成"));
+    assert!(log.contains("接受到: 127.0.0.1:"), "{log}");
+    assert!(
+        !log.contains("<String>") && !log.contains("<&[u8]>"),
+        "{log}"
+    );
+}

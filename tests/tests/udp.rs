@@ -321,3 +321,29 @@ fn a_second_server_on_a_taken_port_says_so() {
     assert!(out.stderr.contains("已被占用"), "{}", out.stderr);
     assert!(out.stderr.contains(&server.port()), "{}", out.stderr);
 }
+
+#[test]
+fn quiet_udp_server_still_answers_but_prints_no_line_per_datagram() {
+    let server = Server::chapter("udp-server", &["--quiet"]);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    socket.send_to("安静".as_bytes(), server.addr).unwrap();
+    let mut buf = [0; 256];
+    let n = socket.recv(&mut buf).unwrap();
+    assert_eq!(
+        std::str::from_utf8(&buf[..n]).unwrap(),
+        "服务端接收到数据：安静"
+    );
+    // The truncation notice is printed even when quiet; once it is there,
+    // any line for the first datagram would be there too (one stdout).
+    socket.send_to(&[b'x'; 2000], server.addr).unwrap();
+    socket.recv(&mut buf).unwrap();
+    let log = server
+        .process
+        .stdout
+        .wait_for(Duration::from_secs(10), |text| text.contains("截断"));
+    assert!(log.contains("2000"), "{log}");
+    assert!(!log.contains("客户端地址"), "{log}");
+}

@@ -37,6 +37,7 @@ const SPEC: Spec = Spec {
     messages: Some(&["123", "234", "53"]),
     trace: true,
     interactive: true,
+    quiet: false,
 };
 
 /// 回复比消息多一个前缀，可能超过原文的 1024 字节：整个数据报都收下。

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑一个空闲端口；
-//! `--trace` 在 stderr 显示收发的每个字节。
+//! `--trace` 在 stderr 显示收发的每个字节；`--quiet` 不逐条打印收到的数据报。
 //! 全部选项见 `--help`。
 
 use std::io;
@@ -40,6 +40,7 @@ const SPEC: Spec = Spec {
     messages: None,
     trace: true,
     interactive: false,
+    quiet: true,
 };
 
 /// 一个 UDP 数据报最大不到 64 KiB：整个收下来，才知道超过 1024 的部分有多少。
@@ -91,7 +92,9 @@ fn run(args: &Args) -> io::Result<()> {
         let val = String::from_utf8_lossy(data);
 
         // Python: print('客户端地址：', add, '客户端数据', val)；控制字符转义后才打印
-        println!("客户端地址： {add} 客户端数据 {}", escape_control(&val));
+        if !args.quiet {
+            println!("客户端地址： {add} 客户端数据 {}", escape_control(&val));
+        }
         if n > BUFFER_SIZE {
             println!(
                 "（数据报 {n} 字节，只处理前 {BUFFER_SIZE} 字节，其余 {} 字节被截断 \
