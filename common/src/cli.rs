@@ -111,12 +111,27 @@ impl Iterator for Messages {
     }
 }
 
-/// What the command line asked for.
+/// What the command line asked for. `A` is a program's own options (the
+/// HTTP programs have their own).
 #[derive(Debug, PartialEq)]
-pub enum Parsed {
-    Run(Args),
+pub enum Parsed<A = Args> {
+    Run(A),
     Help(String),
     Version(String),
+}
+
+impl<A> Parsed<A> {
+    /// The options to run with; for `--help`/`--version`, prints the text
+    /// and exits 0.
+    pub fn or_exit(self) -> A {
+        match self {
+            Parsed::Run(args) => args,
+            Parsed::Help(text) | Parsed::Version(text) => {
+                println!("{text}");
+                process::exit(0)
+            }
+        }
+    }
 }
 
 impl Spec {
@@ -124,11 +139,7 @@ impl Spec {
     /// or prints a usage error and exits 2.
     pub fn parse(&self) -> Args {
         match self.parse_from(std::env::args_os().skip(1)) {
-            Ok(Parsed::Run(args)) => args,
-            Ok(Parsed::Help(text) | Parsed::Version(text)) => {
-                println!("{text}");
-                process::exit(0)
-            }
+            Ok(parsed) => parsed.or_exit(),
             Err(message) => usage_exit(self.name, &message),
         }
     }
@@ -200,16 +211,7 @@ impl Spec {
                     }
                 }
                 Long("timeout") if self.timeout_s.is_some() => {
-                    let value = parser.value()?;
-                    timeout_s = number(&value, "--timeout", "秒数")?;
-                    if !(timeout_s > 0.0 && timeout_s <= 86_400.0) {
-                        return Err(format!(
-                            "--timeout 应在 0 到 86400 秒之间，收到 {} \
-                             / --timeout must be in (0, 86400] seconds",
-                            value.to_string_lossy()
-                        )
-                        .into());
-                    }
+                    timeout_s = timeout_secs(&parser.value()?)?;
                 }
                 Long("trace") if self.trace => trace = true,
                 Short('i') | Long("interactive") if self.interactive => {
@@ -315,6 +317,18 @@ where
         )
         .into()
     })
+}
+
+/// The value of `--timeout`: seconds, more than 0 and at most a day.
+pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
+    let text = value.to_string_lossy();
+    match text.trim().parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "--timeout 应在 0 到 86400 秒之间，收到 {text:?} \
+             / --timeout must be in (0, 86400] seconds, got {text:?}"
+        )),
+    }
 }
 
 /// Prints a usage error and exits with status 2.

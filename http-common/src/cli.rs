@@ -39,23 +39,14 @@ pub struct Args {
 }
 
 /// What the command line asked for.
-#[derive(Debug)]
-pub enum Parsed {
-    Run(Args),
-    Help(String),
-    Version(String),
-}
+pub type Parsed = common::cli::Parsed<Args>;
 
 impl Spec {
     /// Parses the process's arguments. Prints help or version and exits 0,
     /// or prints a usage error and exits 2.
     pub fn parse(&self) -> Args {
         match self.parse_from(std::env::args_os().skip(1)) {
-            Ok(Parsed::Run(args)) => args,
-            Ok(Parsed::Help(text) | Parsed::Version(text)) => {
-                println!("{text}");
-                process::exit(0)
-            }
+            Ok(parsed) => parsed.or_exit(),
             Err(Usage::MissingUrl) => {
                 eprintln!("{}\n", self.help());
                 eprintln!(
@@ -89,7 +80,10 @@ impl Spec {
                     let version = format!("{} {}", self.name, self.version);
                     return Ok(Parsed::Version(version));
                 }
-                Long("timeout") => timeout_s = timeout(&parser.value()?)?,
+                Long("timeout") => {
+                    timeout_s = common::cli::timeout_secs(&parser.value()?)
+                        .map_err(Usage::Message)?;
+                }
                 Value(value) if url.is_none() => {
                     let value = value.string()?;
                     if self.post
@@ -172,17 +166,6 @@ pub enum Usage {
 impl From<lexopt::Error> for Usage {
     fn from(err: lexopt::Error) -> Self {
         Usage::Message(err.to_string())
-    }
-}
-
-fn timeout(value: &std::ffi::OsStr) -> Result<f64, Usage> {
-    let text = value.to_string_lossy();
-    match text.trim().parse::<f64>() {
-        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
-        _ => Err(Usage::Message(format!(
-            "--timeout 应在 0 到 86400 秒之间，收到 {text:?} \
-             / --timeout must be in (0, 86400] seconds, got {text:?}"
-        ))),
     }
 }
 
