@@ -20,5 +20,23 @@ pub const DEFAULT_PORT: u16 = 10000;
 /// The text's `recv(1024)` / `recvfrom(1024)`.
 pub const BUFFER_SIZE: usize = 1024;
 
+/// `println!` that never panics. The standard one panics when stdout is
+/// closed (a server started as `tcp-server --port 0 | head -1`, a client piped
+/// into `head`); this one drops the line instead, so a server goes on
+/// serving its clients. The listings import it with `use common::println;`
+/// and so still read like ordinary Rust.
+#[macro_export]
+macro_rules! println {
+    () => {
+        $crate::println!("")
+    };
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        // One write_fmt: the whole line under one lock, so lines printed by
+        // two threads never mix.
+        let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// What both servers put before the received message in their reply.
 pub const REPLY_PREFIX: &str = "服务端接收到数据：";

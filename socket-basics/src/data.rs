@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::BUFFER_SIZE;
 
 use crate::tcp_pair;
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// 第 5 步：接收。recv 最多读 1024 字节，返回实际读到多少。
 pub fn recv() -> io::Result<()> {

@@ -6,6 +6,7 @@ use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use socket2::{Domain, Socket, Type};
 
 use crate::server::socket_addr;
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// AF_INET：IPv4，地址是 (ip, port)，例如 127.0.0.1:8080。
 pub fn af_inet() -> io::Result<()> {

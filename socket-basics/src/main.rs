@@ -34,6 +34,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use common::explain;
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// 导游里的一项：原文里叫什么，Rust 里怎么写，由哪个函数来演示。
 struct Row {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 
 use crate::tcp_pair;
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// getpeername：连接另一头的地址。
 pub fn getpeername() -> io::Result<()> {

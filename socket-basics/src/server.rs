@@ -4,7 +4,8 @@
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use common::println;
+use socket2::{Domain, SockAddr, Socket, Type}; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// 第 1 步：创建套接字。刚创建的套接字还没有地址，只有地址族和类型。
 pub fn socket() -> io::Result<()> {

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
 use socket2::{Domain, Socket, Type};

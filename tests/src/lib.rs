@@ -144,6 +144,8 @@ impl Captured {
 /// A running child, killed and reaped when dropped.
 pub struct Running {
     child: Child,
+    /// The child leads its own process group (a shell pipeline): kill all.
+    group: bool,
     pub stdout: Captured,
     pub stderr: Captured,
 }
@@ -166,9 +168,22 @@ impl Running {
         let stderr = Captured::spawn_reader(child.stderr.take().unwrap());
         Running {
             child,
+            group: false,
             stdout,
             stderr,
         }
+    }
+
+    /// Starts a shell pipeline (`sh -c "a | b"`) in its own process group,
+    /// so that dropping it kills every process of the pipeline, not only
+    /// the shell.
+    #[cfg(unix)]
+    pub fn spawn_pipeline(mut cmd: Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0).stdin(Stdio::null());
+        let mut running = Self::spawn_with_stdin(cmd);
+        running.group = true;
+        running
     }
 
     /// The child's stdin, if it was piped.
@@ -211,6 +226,12 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        if self.group {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--"])
+                .arg(format!("-{}", self.child.id()))
+                .status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -227,7 +248,16 @@ pub struct Finished {
 
 /// Runs `cmd` to the end (stdin closed), killing it after `deadline`.
 pub fn run(cmd: Command, deadline: Duration) -> Finished {
-    let mut running = Running::spawn(cmd);
+    finish(Running::spawn(cmd), deadline)
+}
+
+/// Runs a shell pipeline to the end; see [`Running::spawn_pipeline`].
+#[cfg(unix)]
+pub fn run_pipeline(cmd: Command, deadline: Duration) -> Finished {
+    finish(Running::spawn_pipeline(cmd), deadline)
+}
+
+fn finish(mut running: Running, deadline: Duration) -> Finished {
     let (status, elapsed) = running.wait(deadline);
     Finished {
         status,
@@ -246,7 +276,16 @@ pub struct Server {
 impl Server {
     /// Starts `cmd` and waits (with a deadline) for the first line.
     pub fn start(cmd: Command) -> Self {
-        let process = Running::spawn(cmd);
+        Self::started(Running::spawn(cmd))
+    }
+
+    /// The same for a shell pipeline (see [`Running::spawn_pipeline`]).
+    #[cfg(unix)]
+    pub fn start_pipeline(cmd: Command) -> Self {
+        Self::started(Running::spawn_pipeline(cmd))
+    }
+
+    fn started(process: Running) -> Self {
         let text = process
             .stdout
             .wait_for(START_DEADLINE, |text| text.contains('\n'));

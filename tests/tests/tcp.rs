@@ -434,3 +434,38 @@ fn quiet_server_still_answers_but_prints_no_line_per_message() {
         "{log}"
     );
 }
+
+/// `tcp-server --port 0 | head -1` is how a script learns the port; after
+/// that the server's stdout is closed and it must go on serving.
+#[cfg(unix)]
+#[test]
+fn a_server_whose_stdout_is_closed_goes_on_serving() {
+    let bin = chapter_tests::bin("tcp-server");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"exec 3>&1; "$0" --host 127.0.0.1 --port 0 --delay-ms 0 | head -n 1 >&3"#)
+        .arg(bin);
+    let server = Server::start_pipeline(cmd);
+    // head has exited: the server now writes into a closed pipe.
+    for _ in 0..3 {
+        let out = client(&server, &[]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(out.stdout, format!("{REPLY}{DEMO}\n"));
+    }
+    assert_clean(&server.stderr());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_client_piped_into_head_exits_cleanly() {
+    let server = rust_server(&[]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#""$0" --host 127.0.0.1 --port "$1" a b c d e | head -n 1"#)
+        .arg(chapter_tests::bin("tcp-client"))
+        .arg(server.port());
+    let out = chapter_tests::run_pipeline(cmd, LIMIT);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, format!("{REPLY}a\n"));
+    assert_clean(&out.stderr);
+}

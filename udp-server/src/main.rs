@@ -25,6 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{BUFFER_SIZE, escape_control, explain, reply};
 use socket2::{Domain, Socket, Type};
