@@ -8,6 +8,8 @@ use std::io::{self, BufRead, IsTerminal};
 use std::process;
 use std::time::Duration;
 
+use crate::println;
+
 use lexopt::prelude::*;
 
 /// What one program accepts. Options left `None`/`false` are rejected.
@@ -181,10 +183,11 @@ impl Spec {
                 }
                 Long("host") => {
                     let value = parser.value()?.string()?;
-                    if value.trim().is_empty() {
+                    let value = value.trim();
+                    if value.is_empty() {
                         return Err("--host 不能为空 / --host is empty".into());
                     }
-                    host = Some(value);
+                    host = Some(value.to_string());
                 }
                 Long("port") => {
                     let value = parser.value()?;
@@ -229,6 +232,11 @@ impl Spec {
                 }
                 _ => return Err(arg.unexpected()),
             }
+        }
+        if interactive && !messages.is_empty() {
+            return Err("-i 从终端读消息，不能再在命令行给出消息 \
+                        / -i reads the messages from stdin: give none here"
+                .into());
         }
         if messages.is_empty() && !interactive {
             let defaults = self.messages.unwrap_or_default();
@@ -290,10 +298,10 @@ impl Spec {
             text += "  --trace          在 stderr 显示每次收发的字节 / show every send and recv as bytes\n";
         }
         if self.interactive {
-            text += "  -i, --interactive  从终端逐行读取消息，end 或 Ctrl-D 结束 / read messages line by line\n";
+            text += "  -i, --interactive\n                   从终端逐行读取消息，end 或 Ctrl-D 结束 / read messages line by line\n";
         }
         if self.quiet {
-            text += "  -q, --quiet      不逐条打印收到的消息（连接、断开照常打印）/ no line per message\n";
+            text += "  -q, --quiet      不逐条打印收到的消息 / no line per message received\n";
         }
         text += "  -h, --help       显示本帮助 / show this help\n";
         text += "  -V, --version    显示版本 / show the version";
@@ -323,10 +331,10 @@ where
 pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
     let text = value.to_string_lossy();
     match text.trim().parse::<f64>() {
-        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        Ok(s) if (0.001..=86_400.0).contains(&s) => Ok(s),
         _ => Err(format!(
-            "--timeout 应在 0 到 86400 秒之间，收到 {text:?} \
-             / --timeout must be in (0, 86400] seconds, got {text:?}"
+            "--timeout 应在 0.001 到 86400 秒之间，收到 {text:?} \
+             / --timeout must be 0.001 to 86400 seconds, got {text:?}"
         )),
     }
 }
@@ -427,6 +435,8 @@ mod tests {
         assert!(CLIENT.parse_from(["ok", ""]).is_err());
         assert!(CLIENT.parse_from(["--timeout", "0"]).is_err());
         assert!(CLIENT.parse_from(["--timeout", "nan"]).is_err());
+        assert!(CLIENT.parse_from(["--timeout", "1e-12"]).is_err());
+        assert!(CLIENT.parse_from(["-i", "given"]).is_err());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
+use crate::explain::explained;
+
 /// The text's `socket.gethostname()`, checked: if this machine's name does
 /// not resolve (common on fresh VMs and on some Macs), fall back to
 /// `localhost` and say so on stderr, so that a server and a client started
@@ -36,11 +38,24 @@ pub fn resolve_all(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
     let not_found = || {
-        io::Error::new(
+        if let Ok(with_port) = host.parse::<SocketAddr>() {
+            // `--host 127.0.0.1:80`: the port has an option of its own.
+            let (ip, p) = (with_port.ip(), with_port.port());
+            return explained(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "--host 只写地址，端口另用 --port：--host {ip} --port {p}"
+                ),
+                format!("--host takes no port: use --host {ip} --port {p}"),
+            );
+        }
+        explained(
             io::ErrorKind::NotFound,
             format!(
-                "无法解析主机名 {host}：请检查拼写，或改用 --host 127.0.0.1\n\
-                 cannot resolve host {host}: check the name or use --host 127.0.0.1"
+                "无法解析主机名 {host}：请检查拼写，或改用 --host 127.0.0.1"
+            ),
+            format!(
+                "cannot resolve host {host}: check the name or use --host 127.0.0.1"
             ),
         )
     };
@@ -82,8 +97,16 @@ mod tests {
     #[test]
     fn unknown_name_says_which() {
         let err = resolve("no-such-host.invalid", 1).unwrap_err();
-        let msg = err.to_string();
+        let msg = crate::explain::lines(&err);
         assert!(msg.contains("no-such-host.invalid"), "{msg}");
+        assert_eq!(msg.lines().count(), 2, "{msg}");
+    }
+
+    #[test]
+    fn a_port_in_the_host_points_to_port() {
+        let err = resolve("127.0.0.1:80", 1).unwrap_err();
+        let msg = crate::explain::lines(&err);
+        assert!(msg.contains("--host 127.0.0.1 --port 80"), "{msg}");
         assert_eq!(msg.lines().count(), 2, "{msg}");
     }
 

@@ -387,6 +387,7 @@ fn an_unknown_host_is_one_clear_error() {
         "{}",
         out.stderr
     );
+    assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
     assert_clean(&out.stderr);
 }
 
