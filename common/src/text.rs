@@ -92,7 +92,11 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
 
 fn needs_escape(c: char) -> bool {
     c.is_control()
+        // bidirectional marks and overrides: they reorder what follows
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        // line and paragraph separators: some terminals break the line
+        || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -135,6 +139,7 @@ mod tests {
             "\\x1b[2J\\x07end\\r\\n"
         );
         assert_eq!(escape_control("\u{9b}\u{202e}"), "\\x9b\\u{202e}");
+        assert_eq!(escape_control("a\u{2028}b"), "a\\u{2028}b");
     }
 
     proptest! {

@@ -85,6 +85,10 @@ pub fn dump(arrow: char, peer: SocketAddr, bytes: &[u8]) -> String {
         for (c, seq) in chars.iter().take(MAX_SPELLED) {
             let hex: Vec<String> =
                 seq.iter().map(|b| format!("{b:02x}")).collect();
+            // A format or control character (U+009B, U+202E, …) is spelled
+            // escaped, never sent to the terminal as it is.
+            let mut utf8 = [0; 4];
+            let c = crate::escape_control(c.encode_utf8(&mut utf8));
             spelled.push(format!("{c} = {}", hex.join(" ")));
         }
         let more = if chars.len() > MAX_SPELLED {
@@ -165,6 +169,15 @@ mod tests {
         assert!(got.contains("1b 5b 32 4a 07 ff e4 b8"), "{got}");
         assert!(got.contains(".[2J...."), "{got}");
         assert!(!got.contains("UTF-8"), "{got}");
+        assert!(!got.chars().any(|c| c.is_control() && c != '\n'), "{got:?}");
+    }
+
+    #[test]
+    fn multi_byte_controls_are_spelled_escaped() {
+        let got = dump('←', peer(), "\u{9b}2J\u{202e}x\u{2028}".as_bytes());
+        assert!(got.contains("\\x9b = c2 9b"), "{got}");
+        assert!(got.contains("\\u{202e} = e2 80 ae"), "{got}");
+        assert!(got.contains("\\u{2028} = e2 80 a8"), "{got}");
         assert!(!got.chars().any(|c| c.is_control() && c != '\n'), "{got:?}");
     }
 
