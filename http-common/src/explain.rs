@@ -115,6 +115,20 @@ pub fn request(err: ureq::Error, args: &Args) -> io::Error {
                     "the server of {url} closed the connection before answering in full"
                 ),
             ),
+            // rustls met a reply that is not TLS: plain HTTP on that port.
+            ErrorKind::InvalidData
+                if args.url.to_ascii_lowercase().starts_with("https://") =>
+            {
+                (
+                    ErrorKind::InvalidData,
+                    format!(
+                        "{url} 那个端口说的不是 HTTPS（加密的 HTTP）：试试把 https:// 换成 http://"
+                    ),
+                    format!(
+                        "{url}: the server on that port does not speak HTTPS; try http://"
+                    ),
+                )
+            }
             _ => other(&url, &err),
         },
         ureq::Error::Timeout(Timeout::Connect) => (
@@ -256,7 +270,7 @@ pub fn status(code: u16, args: &Args) -> io::Result<()> {
         return Ok(());
     }
     let url = escape_control(&args.url);
-    let reason = crate::reason(code);
+    let status = crate::status_line(code);
     let (zh_hint, en_hint) = match code {
         404 => ("页面不存在，检查网址的路径", "no such page, check the path"),
         405 => (
@@ -268,11 +282,7 @@ pub fn status(code: u16, args: &Args) -> io::Result<()> {
     };
     Err(explained(
         ErrorKind::Other,
-        format!(
-            "{url} 回答 {code} {reason}：{zh_hint}（上面是服务器发来的内容）"
-        ),
-        format!(
-            "{url} answered {code} {reason}: {en_hint} (its page is above)"
-        ),
+        format!("{url} 回答 {status}：{zh_hint}（上面是服务器发来的内容）"),
+        format!("{url} answered {status}: {en_hint} (its page is above)"),
     ))
 }

@@ -333,3 +333,12 @@ fn post_usage() {
     assert!(done.status.success());
     assert!(done.stdout.contains("KEY=VALUE"));
 }
+
+#[test]
+fn https_to_a_plain_http_port_says_to_use_http() {
+    let server = peer();
+    let done = get(&[&format!("https://{}/utf8", server.addr)]);
+    assert_error(&done);
+    assert!(done.stderr.contains("https://"), "{}", done.stderr);
+    assert!(done.stderr.contains("try http://"), "{}", done.stderr);
+}
