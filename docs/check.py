@@ -143,6 +143,19 @@ def tcp_merge():
     return {"tcp-merge.txt": srv.stderr()}
 
 
+def udp_apart():
+    srv, port = server("udp-server", "--trace")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(DEADLINE)
+        s.sendto(b"two", ("127.0.0.1", int(port)))
+        s.sendto(b"three", ("127.0.0.1", int(port)))
+        s.recv(1024)
+        s.recv(1024)
+    srv.wait_for("three", srv.stderr)
+    srv.p.kill()
+    return {"udp-apart.txt": as_default_port(srv.stderr(), port)}
+
+
 def udp_session():
     srv, port = server("udp-server")
     client = run("udp-client", "--host", "127.0.0.1", "--port", port, "--delay-ms", "0")
@@ -189,7 +202,7 @@ def http():
     }
 
 
-SCENARIOS = [tcp_session, tcp_merge, udp_session, socket_basics, http]
+SCENARIOS = [tcp_session, tcp_merge, udp_apart, udp_session, socket_basics, http]
 
 # What changes from run to run, masked before comparing.
 MASKS = [
