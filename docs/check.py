@@ -72,6 +72,14 @@ class Proc:
             time.sleep(0.02)
         raise SystemExit(f"timed out waiting for {what!r} from {self.p.args}")
 
+    def wait_until(self, done, text_of, deadline=DEADLINE):
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if done(text_of()):
+                return
+            time.sleep(0.02)
+        raise SystemExit(f"timed out waiting on {self.p.args}")
+
     def finish(self, deadline=DEADLINE):
         try:
             self.p.wait(deadline)
@@ -151,7 +159,8 @@ def udp_apart():
         s.sendto(b"three", ("127.0.0.1", int(port)))
         s.recv(1024)
         s.recv(1024)
-    srv.wait_for("three", srv.stderr)
+    # The last line of the last block: the reply's UTF-8 line after "three".
+    srv.wait_until(lambda err: err.count("UTF-8:") == 2, srv.stderr)
     srv.p.kill()
     return {"udp-apart.txt": as_default_port(srv.stderr(), port)}
 
@@ -159,7 +168,7 @@ def udp_apart():
 def udp_session():
     srv, port = server("udp-server")
     client = run("udp-client", "--host", "127.0.0.1", "--port", port, "--delay-ms", "0")
-    srv.wait_for("53", srv.stdout)
+    srv.wait_for("客户端数据 53\n", srv.stdout)
     traced = run(
         "udp-client", "--host", "127.0.0.1", "--port", port,
         "--delay-ms", "0", "--trace", "123", "中文",
