@@ -31,7 +31,7 @@ pub fn resolve(host: &str, port: u16) -> io::Result<SocketAddr> {
 }
 
 /// Every address of `host:port`, IPv4 first, never empty.
-pub fn resolve_all(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+fn resolve_all(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
     // `[::1]` is how addresses are printed; accept it back as input too.
     let bare = host
         .strip_prefix('[')

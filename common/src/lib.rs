@@ -11,7 +11,7 @@ pub mod text;
 pub mod trace;
 
 pub use explain::exit_code;
-pub use host::{default_host, resolve, resolve_all};
+pub use host::{default_host, resolve};
 pub use text::{Utf8Stream, escape_control, reply};
 
 /// The port every program of the chapter uses: `10000`.

@@ -147,10 +147,10 @@ fn talk(
     loop {
         // Python: data = sock.recv(1024)
         let n = sock.read(&mut buf)?;
-        trace.received(peer, &buf[..n]);
+        let data = &buf[..n];
+        trace.received(peer, data);
         // Python: sleep(1)
         thread::sleep(delay);
-        let data = &buf[..n];
         // Python: data_val = data.decode('utf-8')（非法字节变成 �，不会出错）
         let data_val = decoder.decode(data);
         // 读到 0 字节表示对方关闭了连接 — Python: if not data or ... == 'end'
