@@ -1,10 +1,13 @@
+//! 字节变文本、文本进终端：像 Python 的 `.decode('utf-8')`，但永不出错，
+//! 也不让对方的控制字符直接进终端。
+//!
 //! Bytes → text the way Python's `.decode('utf-8')` does, but never failing,
 //! and text → terminal without letting a peer's control characters through.
+//! Only std: `str::from_utf8` and `Utf8Error::error_len` tell apart an
+//! invalid byte from a character cut off at the end of a read.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-
-use encoding_rs::{CoderResult, Decoder, UTF_8};
 
 /// The reply both servers send: `服务端接收到数据：` followed by the message,
 /// as the text's `'服务端接收到数据：%s' % data`.
@@ -12,57 +15,73 @@ pub fn reply(message: &str) -> String {
     format!("{}{message}", crate::REPLY_PREFIX)
 }
 
-/// A UTF-8 decoder for one stream of `recv` calls.
+/// 一条 TCP 字节流的 UTF-8 解码器：被 `recv` 切开的汉字拼好再解码，坏字节变成 �。
 ///
 /// A character whose bytes are split across two reads (1023 × `a` then
 /// `中`: the 1024-byte buffer ends inside `中`) is kept back and decoded whole
 /// with the next read. Invalid bytes become U+FFFD instead of an error.
+#[derive(Default)]
 pub struct Utf8Stream {
-    decoder: Decoder,
-}
-
-impl Default for Utf8Stream {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The first bytes of a character whose end has not arrived yet (≤ 3).
+    pending: Vec<u8>,
 }
 
 impl Utf8Stream {
+    /// 新的解码器，还没有收到任何字节。
     pub fn new() -> Self {
-        Self {
-            decoder: UTF_8.new_decoder_without_bom_handling(),
-        }
+        Self::default()
     }
 
+    /// 解码一次 `recv` 收到的字节；末尾没收完的半个字留到下一次。
+    ///
     /// Decodes one read's bytes; an unfinished character at the end waits
     /// for the next call.
     pub fn decode(&mut self, bytes: &[u8]) -> String {
-        self.run(bytes, false)
+        let mut input = std::mem::take(&mut self.pending);
+        input.extend_from_slice(bytes);
+        let mut out = String::with_capacity(input.len());
+        let mut rest = &input[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    out.push_str(text);
+                    return out;
+                }
+                Err(err) => {
+                    let (good, bad) = rest.split_at(err.valid_up_to());
+                    // valid_up_to() guarantees `good` is UTF-8.
+                    out.push_str(&String::from_utf8_lossy(good));
+                    match err.error_len() {
+                        // An invalid sequence: one U+FFFD, go on after it.
+                        Some(len) => {
+                            out.push('\u{fffd}');
+                            rest = &bad[len..];
+                        }
+                        // The input ends inside a character: keep it.
+                        None => {
+                            self.pending = bad.to_vec();
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
     }
 
+    /// 流结束：还没收完的半个字变成 �。
+    ///
     /// Ends the stream: a character still unfinished becomes U+FFFD.
     pub fn finish(&mut self) -> String {
-        self.run(&[], true)
-    }
-
-    fn run(&mut self, mut bytes: &[u8], last: bool) -> String {
-        let mut out = String::new();
-        loop {
-            let room = self
-                .decoder
-                .max_utf8_buffer_length(bytes.len())
-                .unwrap_or(bytes.len() * 3 + 16);
-            out.reserve(room);
-            let (result, read, _) =
-                self.decoder.decode_to_string(bytes, &mut out, last);
-            bytes = &bytes[read..];
-            if result == CoderResult::InputEmpty {
-                return out;
-            }
+        if std::mem::take(&mut self.pending).is_empty() {
+            String::new()
+        } else {
+            "\u{fffd}".to_string()
         }
     }
 }
 
+/// 把收到的文本变成可以安全打印的样子：控制字符转义显示。
+///
 /// Makes received text safe to print: control characters (ESC, BEL, CR, a
 /// newline, …) and bidirectional overrides are shown escaped, so a peer
 /// cannot clear, retitle or rewrite the terminal. Everything else, Chinese
