@@ -387,7 +387,7 @@ fn tcp_client(job: &Job) -> Outcome {
             break;
         }
         let message = format!("{} {i}", job.message);
-        let expected = common::reply(&message);
+        let expected = reply(&message);
         let sent = Instant::now();
         if let Err(err) = sock.write_all(message.as_bytes()) {
             return out.fail(&err, "send");
@@ -462,7 +462,7 @@ fn udp_client(job: &Job) -> Outcome {
             break;
         }
         let message = format!("{} {i}", job.message);
-        let expected = common::reply(&message);
+        let expected = reply(&message);
         let sent = Instant::now();
         if let Err(err) = sock.send(message.as_bytes()) {
             return out.fail(&err, "sendto");
@@ -507,7 +507,7 @@ fn idle(opts: &Options, addr: SocketAddr) -> io::Result<()> {
     let mut failed = 0u64;
     let mut buf = vec![0u8; 4096];
     let message = format!("{} 0", opts.message);
-    let expected = common::reply(&message);
+    let expected = reply(&message);
     for _ in 0..opts.clients {
         if Instant::now() >= deadline {
             failed += 1;
@@ -543,4 +543,10 @@ fn idle(opts: &Options, addr: SocketAddr) -> io::Result<()> {
         open.len()
     );
     Ok(())
+}
+
+/// The reply of the chapter's servers, as the text's
+/// `'服务端接收到数据：%s' % data`.
+fn reply(message: &str) -> String {
+    format!("服务端接收到数据：{message}")
 }

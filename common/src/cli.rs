@@ -137,6 +137,35 @@ impl<A> Parsed<A> {
 }
 
 impl Spec {
+    /// 服务端的预设：`--host`/`--port 0`、`--trace`、`--quiet`；清单里只写不同的地方。
+    ///
+    /// What both servers accept; a listing states only what differs
+    /// (`..Spec::SERVER`).
+    pub const SERVER: Spec = Spec {
+        name: "",
+        version: "",
+        about: "",
+        server: true,
+        delay_ms: None,
+        backlog: None,
+        timeout_s: None,
+        messages: None,
+        trace: true,
+        interactive: false,
+        quiet: true,
+    };
+
+    /// 客户端的预设：`--host`/`--port`、`--trace`、`-i`；清单里只写不同的地方。
+    ///
+    /// What both clients accept; a listing states only what differs
+    /// (`..Spec::CLIENT`).
+    pub const CLIENT: Spec = Spec {
+        server: false,
+        interactive: true,
+        quiet: false,
+        ..Spec::SERVER
+    };
+
     /// Parses the process's arguments. Prints help or version and exits 0,
     /// or prints a usage error and exits 2.
     pub fn parse(&self) -> Args {
@@ -353,29 +382,17 @@ mod tests {
     const SERVER: Spec = Spec {
         name: "tcp-server",
         version: "0.1.0",
-        about: "about",
-        server: true,
         delay_ms: Some(1000),
         backlog: Some(1024),
-        timeout_s: None,
-        messages: None,
-        trace: true,
-        interactive: false,
-        quiet: true,
+        ..Spec::SERVER
     };
 
     const CLIENT: Spec = Spec {
         name: "tcp-client",
-        version: "0.1.0",
-        about: "about",
-        server: false,
-        delay_ms: None,
-        backlog: None,
         timeout_s: Some(5),
         messages: Some(&["a", "b"]),
         trace: false,
-        interactive: true,
-        quiet: false,
+        ..Spec::CLIENT
     };
 
     fn run(spec: &Spec, args: &[&str]) -> Args {

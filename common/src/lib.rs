@@ -12,7 +12,7 @@ pub mod trace;
 
 pub use explain::exit_code;
 pub use host::{default_host, resolve};
-pub use text::{Utf8Stream, escape_control, reply};
+pub use text::{Utf8Stream, escape_control};
 
 /// The port every program of the chapter uses: `10000`.
 pub const DEFAULT_PORT: u16 = 10000;
@@ -37,6 +37,3 @@ macro_rules! println {
         let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
     }};
 }
-
-/// What both servers put before the received message in their reply.
-pub const REPLY_PREFIX: &str = "服务端接收到数据：";

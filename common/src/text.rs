@@ -9,12 +9,6 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// The reply both servers send: `服务端接收到数据：` followed by the message,
-/// as the text's `'服务端接收到数据：%s' % data`.
-pub fn reply(message: &str) -> String {
-    format!("{}{message}", crate::REPLY_PREFIX)
-}
-
 /// 一条 TCP 字节流的 UTF-8 解码器：被 `recv` 切开的汉字拼好再解码，坏字节变成 �。
 ///
 /// A character whose bytes are split across two reads (1023 × `a` then
@@ -140,14 +134,6 @@ mod tests {
         assert_eq!(stream.decode(b"ok\xff\xfeok"), "ok\u{fffd}\u{fffd}ok");
         assert_eq!(stream.decode(&[0xe4, 0xb8]), "");
         assert_eq!(stream.finish(), "\u{fffd}");
-    }
-
-    #[test]
-    fn reply_matches_the_text() {
-        assert_eq!(
-            reply("Python TCP 第一个DEMO").as_bytes(),
-            "服务端接收到数据：Python TCP 第一个DEMO".as_bytes()
-        );
     }
 
     #[test]

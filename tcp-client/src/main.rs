@@ -24,23 +24,6 @@ use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.2.1 TCP 客户端 / TCP client",
-    server: false,
-    delay_ms: None,
-    backlog: None,
-    timeout_s: None,
-    messages: Some(&["Python TCP 第一个DEMO"]),
-    trace: true,
-    interactive: true,
-    quiet: false,
-};
-
-/// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
 fn main() -> ExitCode {
     let args = SPEC.parse();
     common::exit_code(run(&args))
@@ -85,3 +68,15 @@ fn run(args: &Args) -> io::Result<()> {
     // 6. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
     Ok(())
 }
+
+/// 这个程序接受的选项：客户端的预设，加上原文要发的消息。
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.2.1 TCP 客户端 / TCP client",
+    messages: Some(&["Python TCP 第一个DEMO"]), // 不给消息时发原文这句
+    ..Spec::CLIENT
+};
+
+/// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,23 +1,16 @@
 //! 15.2.2 TCP 服务端：每来一个客户端就开一个线程，把收到的话加上
 //! `服务端接收到数据：` 回给它，直到对方发 `end` 或断开。
 //!
-//! 运行：
-//!
-//! ```text
-//! cargo run -p tcp-server
-//! ```
-//!
-//! 然后在另一个终端运行客户端，或者用 nc 手动聊（每行一条，输入 end 结束）：
+//! 运行 `cargo run -p tcp-server`，然后在另一个终端运行客户端，
+//! 或者用 nc 手动聊（每行一条，输入 end 结束）：
 //!
 //! ```text
 //! cargo run -p tcp-client
-//! nc $(hostname) 10000
+//! nc -N $(hostname) 10000
 //! ```
 //!
-//! 给全班用：`--host 0.0.0.0`。`--port 0` 让系统挑一个空闲端口，
-//! `--delay-ms 0` 去掉原文的 `sleep(1)`，`--trace` 在 stderr 显示收发的每个字节，
-//! `--quiet` 不再逐条打印收到的消息（全班一起连时用）。
-//! 全部选项见 `--help`。
+//! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑端口；`--delay-ms 0` 去掉
+//! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节。全部选项见 `--help`。
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,33 +21,8 @@ use std::time::Duration;
 use common::cli::{Args, Spec};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, reply};
+use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
 use socket2::{Domain, Socket, Type};
-
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
-    server: true,
-    delay_ms: Some(1000),
-    backlog: Some(1024),
-    timeout_s: None,
-    messages: None,
-    trace: true,
-    interactive: false,
-    quiet: true,
-};
-
-/// 每个连接的线程都要用的设置，都来自命令行。
-#[derive(Clone, Copy)]
-struct Settings {
-    /// 原文的 sleep(1)：--delay-ms
-    delay: Duration,
-    /// --trace：把收发的字节打印到 stderr
-    trace: Trace,
-    /// --quiet：不逐条打印收到的消息
-    quiet: bool,
-}
 
 fn main() -> ExitCode {
     let args = SPEC.parse();
@@ -70,23 +38,20 @@ fn run(args: &Args) -> io::Result<()> {
 
     // 停掉服务端后能马上在同一端口重启，不必等 TIME_WAIT 过去。
     // 只在 Unix 上设置：在 Windows 上它会让别的程序抢用同一端口。
-    #[cfg(unix)]
-    soc.set_reuse_address(true)?;
+    if cfg!(unix) {
+        soc.set_reuse_address(true)?;
+    }
 
     // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
     soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
 
     // 3. 开始监听 — Python: soc.listen(5)
-    //    原文的 5 在全班同时连上来时会排满（实测 500 个同时连接约一半超时），
-    //    所以默认 1024；想重现原文的行为就用 --backlog 5。
+    //    原文的 5 在全班同时连上来时会排满（实测 500 个同时连接有 190～454 个
+    //    失败），所以默认 1024；想重现原文的行为就用 --backlog 5。
     soc.listen(args.backlog)?;
 
     let listener = TcpListener::from(soc);
-    let settings = Settings {
-        delay: args.delay,
-        trace: Trace::new(args.trace),
-        quiet: args.quiet,
-    };
+    let settings = Settings::from(args);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
 
@@ -119,18 +84,22 @@ fn run(args: &Args) -> io::Result<()> {
 
 /// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
 fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
+    // Python: print('接受到:', addr, '连接')
     println!("接受到: {peer} 连接");
+
+    // 5. 收发数据，直到收到 end 或对方断开（循环在下面的 talk 里）
     if let Err(err) = talk(&mut sock, peer, settings) {
         // 对方重置了连接之类：记一行，别的客户端照常服务。
         eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
     }
+
     // 6. 关闭连接 — Python: sock.close()
     //    Rust 里 sock 在离开作用域时自动关闭，这里显式 drop 让顺序一目了然。
     drop(sock);
     println!("服务端处理完成");
 }
 
-/// 5. 收发数据，直到收到 `end` 或对方断开。
+/// 第 5 步的循环：recv 一次，回复一次。
 fn talk(
     sock: &mut TcpStream,
     peer: SocketAddr,
@@ -168,8 +137,39 @@ fn talk(
         }
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
         // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
-        let answer = reply(&data_val);
+        let answer = format!("服务端接收到数据：{data_val}");
         sock.write_all(answer.as_bytes())?;
         trace.sent(peer, answer.as_bytes());
+    }
+}
+
+/// 这个程序接受的选项：服务端的预设，加上下面几项。
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
+    delay_ms: Some(1000), // --delay-ms：原文的 sleep(1)
+    backlog: Some(1024),  // --backlog：listen() 的排队上限
+    ..Spec::SERVER
+};
+
+/// 每个连接的线程都要用的设置，都来自命令行。
+#[derive(Clone, Copy)]
+struct Settings {
+    /// 原文的 sleep(1)：--delay-ms
+    delay: Duration,
+    /// --trace：把收发的字节打印到 stderr
+    trace: Trace,
+    /// --quiet：不逐条打印收到的消息
+    quiet: bool,
+}
+
+impl From<&Args> for Settings {
+    fn from(args: &Args) -> Self {
+        Settings {
+            delay: args.delay,
+            trace: Trace::new(args.trace),
+            quiet: args.quiet,
+        }
     }
 }

@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -16,6 +16,56 @@ use std::time::{Duration, Instant};
 
 /// How long a server may take to print its first line.
 pub const START_DEADLINE: Duration = Duration::from_secs(20);
+
+/// The bound on every wait in a test: a client run, a reply, a log line.
+pub const LIMIT: Duration = Duration::from_secs(30);
+
+/// What both servers put before the message in their reply, as the text's
+/// `'服务端接收到数据：%s' % data`.
+pub const REPLY: &str = "服务端接收到数据：";
+
+/// The text's TCP client sends this.
+pub const DEMO: &str = "Python TCP 第一个DEMO";
+
+/// The reply a server of the chapter sends for `message`.
+pub fn reply(message: &str) -> String {
+    format!("{REPLY}{message}")
+}
+
+/// Bytes as lowercase hex, as the Python peers log them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Connects with a read timeout so a broken server fails the test instead
+/// of hanging it.
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    stream
+}
+
+/// Reads until `want` bytes have arrived (replies may come in pieces).
+pub fn read_exactly(stream: &mut TcpStream, want: usize) -> Vec<u8> {
+    let mut got = vec![0; want];
+    stream.read_exact(&mut got).unwrap();
+    got
+}
+
+/// One round trip of the text's protocol on a raw stream.
+pub fn round_trip(stream: &mut TcpStream, message: &str) -> String {
+    stream.write_all(message.as_bytes()).unwrap();
+    let want = REPLY.len() + message.len();
+    String::from_utf8(read_exactly(stream, want)).unwrap()
+}
+
+/// Runs a chapter client against `server` with `extra` arguments.
+pub fn client_of(name: &str, server: &Server, extra: &[&str]) -> Finished {
+    let mut cmd = program(name);
+    cmd.args(["--host", &server.host(), "--port", &server.port()]);
+    cmd.args(extra);
+    run(cmd, LIMIT)
+}
 
 /// The workspace root.
 pub fn workspace() -> &'static Path {

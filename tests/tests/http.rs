@@ -9,9 +9,9 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use chapter_tests::{Finished, Server, assert_clean, program, python, run};
-
-const LIMIT: Duration = Duration::from_secs(30);
+use chapter_tests::{
+    Finished, LIMIT, Server, assert_clean, program, python, run,
+};
 
 fn peer() -> Server {
     Server::start(python("http_peer.py"))

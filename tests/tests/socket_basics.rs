@@ -7,9 +7,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chapter_tests::{Finished, assert_clean, program, run};
-
-const LIMIT: Duration = Duration::from_secs(30);
+use chapter_tests::{Finished, LIMIT, assert_clean, program, run};
 
 /// Every row the tour must show: the six steps, the four address families
 /// and the text's method table.

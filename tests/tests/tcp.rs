@@ -5,20 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Server, assert_clean, program, python, run};
+use chapter_tests::{
+    DEMO, LIMIT, REPLY, Server, assert_clean, client_of, connect, hex, program,
+    python, read_exactly, round_trip, run,
+};
 use socket2::SockRef;
-
-const REPLY: &str = "服务端接收到数据：";
-const DEMO: &str = "Python TCP 第一个DEMO";
-const LIMIT: Duration = Duration::from_secs(30);
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn rust_server(extra: &[&str]) -> Server {
     let mut args = vec!["--delay-ms", "0"];
@@ -27,32 +22,7 @@ fn rust_server(extra: &[&str]) -> Server {
 }
 
 fn client(server: &Server, extra: &[&str]) -> chapter_tests::Finished {
-    let mut cmd = program("tcp-client");
-    cmd.args(["--host", &server.host(), "--port", &server.port()]);
-    cmd.args(extra);
-    run(cmd, LIMIT)
-}
-
-/// Connects with a read timeout so a broken server fails the test, not
-/// hangs it.
-fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
-    stream.set_read_timeout(Some(LIMIT)).unwrap();
-    stream
-}
-
-/// Reads until `want` bytes have arrived (replies may come in pieces).
-fn read_exactly(stream: &mut TcpStream, want: usize) -> Vec<u8> {
-    let mut got = vec![0; want];
-    stream.read_exact(&mut got).unwrap();
-    got
-}
-
-/// One round trip of the text's protocol on a raw stream.
-fn round_trip(stream: &mut TcpStream, message: &str) -> String {
-    stream.write_all(message.as_bytes()).unwrap();
-    let want = REPLY.len() + message.len();
-    String::from_utf8(read_exactly(stream, want)).unwrap()
+    client_of("tcp-client", server, extra)
 }
 
 #[test]

@@ -7,11 +7,8 @@
 use std::io::Write;
 use std::net::TcpStream;
 use std::process::Stdio;
-use std::time::Duration;
 
-use chapter_tests::{Running, Server, assert_clean, program, run};
-
-const LIMIT: Duration = Duration::from_secs(30);
+use chapter_tests::{LIMIT, Running, Server, assert_clean, program, run};
 
 #[test]
 fn tcp_trace_shows_the_byte_counts_both_ways() {

@@ -9,12 +9,13 @@ use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Finished, Server, assert_clean, program, python, run};
+use chapter_tests::{
+    Finished, LIMIT, REPLY, Server, assert_clean, client_of, program, python,
+    reply, run,
+};
 
-const REPLY: &str = "服务端接收到数据：";
 /// The text's client sends these three.
 const TEXT: [&str; 3] = ["123", "234", "53"];
-const LIMIT: Duration = Duration::from_secs(30);
 
 fn rust_server() -> Server {
     Server::chapter("udp-server", &[])
@@ -25,10 +26,7 @@ fn python_server() -> Server {
 }
 
 fn rust_client(server: &Server, extra: &[&str]) -> Finished {
-    let mut cmd = program("udp-client");
-    cmd.args(["--host", &server.host(), "--port", &server.port()]);
-    cmd.args(extra);
-    run(cmd, LIMIT)
+    client_of("udp-client", server, extra)
 }
 
 fn python_client(server: &Server, messages: &[&str]) -> Finished {
@@ -162,7 +160,7 @@ fn odd_datagrams_are_cut_escaped_and_the_server_goes_on() {
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let to = server.addr;
-    let reply = |text: &str| format!("{REPLY}{text}").into_bytes();
+    let reply = |text: &str| reply(text).into_bytes();
 
     // 5000 bytes, with 中 (3 bytes) straddling byte 1024: the first 1024
     // bytes are handled, the cut character is one U+FFFD and nothing more.

@@ -27,23 +27,6 @@ use common::trace::Trace;
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.3.1 UDP 客户端 / UDP client",
-    server: false,
-    delay_ms: Some(1000),
-    backlog: None,
-    timeout_s: Some(5),
-    messages: Some(&["123", "234", "53"]),
-    trace: true,
-    interactive: true,
-    quiet: false,
-};
-
-/// 回复比消息多一个前缀，可能超过原文的 1024 字节：整个数据报都收下。
-const DATAGRAM_MAX: usize = 65_536;
-
 fn main() -> ExitCode {
     let args = SPEC.parse();
     common::exit_code(run(&args))
@@ -98,3 +81,17 @@ fn star_c_udp(
     // 4. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
     Ok(())
 }
+
+/// 这个程序接受的选项：客户端的预设，加上下面几项。
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.3.1 UDP 客户端 / UDP client",
+    delay_ms: Some(1000), // --delay-ms：原文两条消息之间的 sleep(1)
+    timeout_s: Some(5),   // --timeout：等回答最多几秒（原文会一直等）
+    messages: Some(&["123", "234", "53"]), // 不给消息时发原文这三条
+    ..Spec::CLIENT
+};
+
+/// 回复比消息多一个前缀，可能超过原文的 1024 字节：整个数据报都收下。
+const DATAGRAM_MAX: usize = 65_536;

@@ -27,25 +27,8 @@ use std::time::Duration;
 use common::cli::{Args, Spec};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
-use common::{BUFFER_SIZE, escape_control, explain, reply};
+use common::{BUFFER_SIZE, escape_control, explain};
 use socket2::{Domain, Socket, Type};
-
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.3.2 UDP 服务端 / UDP server",
-    server: true,
-    delay_ms: None,
-    backlog: None,
-    timeout_s: None,
-    messages: None,
-    trace: true,
-    interactive: false,
-    quiet: true,
-};
-
-/// 一个 UDP 数据报最大不到 64 KiB：整个收下来，才知道超过 1024 的部分有多少。
-const DATAGRAM_MAX: usize = 65_536;
 
 fn main() -> ExitCode {
     let args = SPEC.parse();
@@ -75,9 +58,11 @@ fn run(args: &Args) -> io::Result<()> {
         // 3. 接收数据和发送方地址 — Python: data, add = soc.recvfrom(1024)
         let (n, add) = match soc.recv_from(&mut buf) {
             Ok(received) => received,
-            // Windows 报告先前某次回复没送达（WSAECONNRESET）：与本次无关，接着收。
-            #[cfg(windows)]
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => continue,
+            // Windows 报告先前某次回复没送达（WSAECONNRESET，10054）：
+            // 与本次无关，接着收。
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(10054) => {
+                continue;
+            }
             Err(e) => {
                 // 一个坏数据报不能让服务端退出：记一行，稍等再收。
                 eprintln!("recvfrom() 出错，继续 / recvfrom failed: {e}");
@@ -106,7 +91,7 @@ fn run(args: &Args) -> io::Result<()> {
 
         // 4. 回复发送方
         //    — Python: soc.sendto(('服务端接收到数据：%s' % val).encode('utf-8'), add)
-        let answer = reply(&val);
+        let answer = format!("服务端接收到数据：{val}");
         match soc.send_to(answer.as_bytes(), add) {
             Ok(_) => trace.sent(add, answer.as_bytes()),
             Err(e) => {
@@ -115,3 +100,14 @@ fn run(args: &Args) -> io::Result<()> {
         }
     }
 }
+
+/// 这个程序接受的选项：服务端的预设，不多不少。
+const SPEC: Spec = Spec {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.3.2 UDP 服务端 / UDP server",
+    ..Spec::SERVER
+};
+
+/// 一个 UDP 数据报最大不到 64 KiB：整个收下来，才知道超过 1024 的部分有多少。
+const DATAGRAM_MAX: usize = 65_536;
