@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use common::BUFFER_SIZE;
 
+use crate::server::Walk;
 use crate::tcp_pair;
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// 第 5 步：接收。recv 最多读 1024 字节，返回实际读到多少。
-pub fn recv() -> io::Result<()> {
-    let (mut conn, mut client) = tcp_pair()?;
+pub fn recv(walk: &mut Walk) -> io::Result<()> {
+    let (conn, client) = walk.accepted()?; // 第 4 步 accept 得到的连接
     client.write_all("你好，服务端".as_bytes())?;
 
     let mut buf = [0; BUFFER_SIZE];
@@ -27,8 +28,8 @@ pub fn recv() -> io::Result<()> {
 }
 
 /// 第 5 步：发送。send 返回实际发出的字节数，可能比要求的少。
-pub fn send() -> io::Result<()> {
-    let (mut conn, mut client) = tcp_pair()?;
+pub fn send(walk: &mut Walk) -> io::Result<()> {
+    let (conn, client) = walk.accepted()?; // 还是第 4 步的那个连接
     let data = "你好，客户端".as_bytes();
 
     // Python: n = conn.send('你好，客户端'.encode('utf-8'))
@@ -51,7 +52,7 @@ pub fn send() -> io::Result<()> {
 }
 
 /// sendall：一直发，直到全部发完或出错。Rust 里是 `write_all`。
-pub fn sendall() -> io::Result<()> {
+pub fn sendall(_: &mut Walk) -> io::Result<()> {
     let (mut conn, mut client) = tcp_pair()?;
     // 万一出了岔子，读的一方最多等 2 秒，不会永远卡住。
     client.set_read_timeout(Some(Duration::from_secs(2)))?;
@@ -86,7 +87,7 @@ pub fn sendall() -> io::Result<()> {
 }
 
 /// recvfrom：UDP 没有连接，每收到一个数据报都要知道是谁发来的。
-pub fn recvfrom() -> io::Result<()> {
+pub fn recvfrom(_: &mut Walk) -> io::Result<()> {
     // UdpSocket::bind 一步做了 socket(AF_INET, SOCK_DGRAM) + bind()。
     let server = UdpSocket::bind(("127.0.0.1", 0))?;
     let client = UdpSocket::bind(("127.0.0.1", 0))?;
@@ -103,7 +104,7 @@ pub fn recvfrom() -> io::Result<()> {
 }
 
 /// sendto：UDP 每次发送都要写上对方的地址。
-pub fn sendto() -> io::Result<()> {
+pub fn sendto(_: &mut Walk) -> io::Result<()> {
     let server = UdpSocket::bind(("127.0.0.1", 0))?;
     let client = UdpSocket::bind(("127.0.0.1", 0))?;
     let to = server.local_addr()?;
@@ -124,8 +125,8 @@ pub fn sendto() -> io::Result<()> {
 // ANCHOR: close
 /// 第 6 步：关闭。Rust 没有 close()：套接字在离开作用域时自动关闭，
 /// 想早点关就 drop 它。
-pub fn close() -> io::Result<()> {
-    let (conn, mut client) = tcp_pair()?;
+pub fn close(walk: &mut Walk) -> io::Result<()> {
+    let (conn, mut client) = walk.take_accepted()?; // 第 4 步的连接
     let peer = conn.peer_addr()?;
 
     // Python: conn.close()

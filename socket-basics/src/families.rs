@@ -3,13 +3,14 @@
 use std::io::{self, Read, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 
-use socket2::{Domain, Socket, Type};
+use socket2::{Domain, SockAddr, Socket, Type};
 
+use crate::server::Walk;
 use crate::server::socket_addr;
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// AF_INET：IPv4，地址是 (ip, port)，例如 127.0.0.1:8080。
-pub fn af_inet() -> io::Result<()> {
+pub fn af_inet(_: &mut Walk) -> io::Result<()> {
     // Python: soc = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     // Python: soc.bind(('127.0.0.1', 0))
@@ -21,7 +22,7 @@ pub fn af_inet() -> io::Result<()> {
 
 /// AF_INET6：IPv6，地址写在方括号里，例如 [::1]:8080。
 /// 有的机器（容器、关掉了 IPv6 的系统）没有 ::1：那就说一声，跳过。
-pub fn af_inet6() -> io::Result<()> {
+pub fn af_inet6(_: &mut Walk) -> io::Result<()> {
     let ipv6 = || -> io::Result<Socket> {
         // Python: soc = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
         let soc = Socket::new(Domain::IPV6, Type::STREAM, None)?;
@@ -52,25 +53,28 @@ pub fn af_inet6() -> io::Result<()> {
 }
 
 /// AF_UNIX：同一台机器上的进程之间通信，地址是文件系统里的一个路径。
-/// 用完删掉临时目录（出错时也删）。
-#[cfg(unix)]
-pub fn af_unix() -> io::Result<()> {
-    use std::os::unix::net::{UnixListener, UnixStream};
-
+/// Linux、macOS 和 Windows 10 以后都有；用完删掉临时目录（出错时也删）。
+pub fn af_unix(_: &mut Walk) -> io::Result<()> {
     let dir = TempDir::new()?;
     let path = dir.0.join("tour.sock");
+    let addr = SockAddr::unix(&path)?;
 
     // Python: soc = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    //         soc.bind(path); soc.listen(5)
-    let listener = UnixListener::bind(&path)?;
+    let soc = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    // Python: soc.bind(path); soc.listen(5)
+    soc.bind(&addr)?;
+    soc.listen(5)?;
     println!("  => 监听的路径 / listening on {}", path.display());
 
     // Python: client = socket.socket(socket.AF_UNIX, ...); client.connect(path)
-    let mut client = UnixStream::connect(&path)?;
-    // Python: conn, addr = soc.accept() —— 客户端没有名字，addr 是空的
-    let (mut conn, addr) = listener.accept()?;
-    let unnamed = addr.is_unnamed();
-    println!("  => accept 得到的客户端地址没有名字 / unnamed peer: {unnamed}");
+    let mut client = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    client.connect(&addr)?;
+    // Python: conn, addr = soc.accept() —— 对方的地址也属于 AF_UNIX
+    let (mut conn, peer) = soc.accept()?;
+    println!(
+        "  => 对方的地址是 AF_UNIX 地址 / peer is AF_UNIX: {}",
+        peer.is_unix()
+    );
 
     client.write_all("你好，AF_UNIX".as_bytes())?;
     drop(client); // 关闭，让对方读到结尾
@@ -78,6 +82,7 @@ pub fn af_unix() -> io::Result<()> {
     conn.read_to_string(&mut text)?;
     println!("  => 收到 / received {text:?}");
 
+    drop((conn, soc));
     drop(dir);
     println!(
         "  => 已删除临时目录 / removed: {}",
@@ -86,20 +91,9 @@ pub fn af_unix() -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(not(unix))]
-pub fn af_unix() -> io::Result<()> {
-    println!(
-        "  => 跳过：Rust 的标准库只在 Unix 上提供 AF_UNIX \
-         / skipped: std has AF_UNIX on Unix only"
-    );
-    Ok(())
-}
-
 /// 一个临时目录，离开作用域时连同里面的套接字文件一起删掉。
-#[cfg(unix)]
 struct TempDir(std::path::PathBuf);
 
-#[cfg(unix)]
 impl TempDir {
     fn new() -> io::Result<Self> {
         let nanos = std::time::SystemTime::now()
@@ -112,7 +106,6 @@ impl TempDir {
     }
 }
 
-#[cfg(unix)]
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -122,7 +115,7 @@ impl Drop for TempDir {
 /// AF_UNSPEC：不指定地址族，让名字解析给出所有地址，IPv4 和 IPv6 都算。
 /// Rust 里按名字连接（`TcpStream::connect(("localhost", port))`）就是这样：
 /// 依次试每个地址，直到连上一个。
-pub fn af_unspec() -> io::Result<()> {
+pub fn af_unspec(_: &mut Walk) -> io::Result<()> {
     // Python: socket.getaddrinfo('localhost', 0, socket.AF_UNSPEC, socket.SOCK_STREAM)
     let mut addrs: Vec<SocketAddr> =
         ("localhost", 0).to_socket_addrs()?.collect();

@@ -49,7 +49,7 @@ struct Row {
     /// 对应的 Rust 调用（socket2 或 std）。
     rust: &'static str,
     /// 演示它的函数：打印 `=>` 开头的结果行。
-    run: fn() -> io::Result<()>,
+    run: fn(&mut server::Walk) -> io::Result<()>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -387,6 +387,8 @@ fn run(steps: &[&str]) -> io::Result<()> {
         println!("每项的 => 后面是实际发生的事 / after => is what happened.");
     }
     let mut part = None;
+    // 第 1～6 步接力用同一个服务端套接字：端口从 bind 到 close 都不变。
+    let mut walk = server::Walk::default();
     for row in ROWS {
         if !tour && !steps.contains(&row.name) {
             continue;
@@ -398,7 +400,7 @@ fn run(steps: &[&str]) -> io::Result<()> {
         println!("\n[{}] {}", row.name, row.what);
         println!("  Python: {}", row.python);
         println!("  Rust:   {}", row.rust);
-        (row.run)().map_err(|err| failed(row.name, &err))?;
+        (row.run)(&mut walk).map_err(|err| failed(row.name, &err))?;
     }
     if tour {
         println!(

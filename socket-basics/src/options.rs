@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Socket, Type};
 
+use crate::server::Walk;
 use crate::tcp_pair;
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// getpeername：连接另一头的地址。
-pub fn getpeername() -> io::Result<()> {
+pub fn getpeername(_: &mut Walk) -> io::Result<()> {
     let (conn, client) = tcp_pair()?;
 
     // Python: conn.getpeername()
@@ -32,7 +33,7 @@ pub fn getpeername() -> io::Result<()> {
 }
 
 /// getsockname：自己这头的地址。
-pub fn getsockname() -> io::Result<()> {
+pub fn getsockname(_: &mut Walk) -> io::Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     // Python: soc.getsockname()
     let addr = listener.local_addr()?;
@@ -45,7 +46,7 @@ pub fn getsockname() -> io::Result<()> {
 }
 
 /// setsockopt：设置选项，再读回来看看生效了没有。
-pub fn setsockopt() -> io::Result<()> {
+pub fn setsockopt(_: &mut Walk) -> io::Result<()> {
     let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
 
     // Python: soc.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -72,7 +73,7 @@ fn show_set(option: &str, set: bool, read_back: bool) {
 }
 
 /// getsockopt：读取选项。读回的值不一定等于设的值：系统可以调整。
-pub fn getsockopt() -> io::Result<()> {
+pub fn getsockopt(_: &mut Walk) -> io::Result<()> {
     let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
 
     // Python: soc.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
@@ -101,7 +102,7 @@ pub fn getsockopt() -> io::Result<()> {
 
 // ANCHOR: settimeout
 /// settimeout：让阻塞的调用最多等这么久，超时就报错。
-pub fn settimeout() -> io::Result<()> {
+pub fn settimeout(_: &mut Walk) -> io::Result<()> {
     let (mut conn, _client) = tcp_pair()?;
 
     // Python: conn.settimeout(0.2)
@@ -140,7 +141,7 @@ pub fn settimeout() -> io::Result<()> {
 // ANCHOR_END: settimeout
 
 /// gettimeout：读回超时。None 表示一直等（阻塞模式）。
-pub fn gettimeout() -> io::Result<()> {
+pub fn gettimeout(_: &mut Walk) -> io::Result<()> {
     let (conn, _client) = tcp_pair()?;
 
     // Python: conn.gettimeout()
@@ -161,10 +162,12 @@ pub fn gettimeout() -> io::Result<()> {
 // ANCHOR: fileno
 /// fileno：操作系统给套接字的编号。Unix 上是文件描述符（0、1、2 已被标准
 /// 输入、输出、错误占用），Windows 上是 SOCKET 句柄。
-pub fn fileno() -> io::Result<()> {
+pub fn fileno(_: &mut Walk) -> io::Result<()> {
     let (conn, client) = tcp_pair()?;
 
     // Python: conn.fileno()
+    // 描述符和句柄是两个系统各自的类型，没有跨平台的写法：下面两段各只在
+    // 自己的系统上编译（Linux 上检查不到 Windows 那段，所以它只有两行）。
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
@@ -183,12 +186,13 @@ pub fn fileno() -> io::Result<()> {
 
 // ANCHOR: setblocking
 /// setblocking：非阻塞模式下，没有数据的 recv 立刻返回错误，而不是等。
-pub fn setblocking() -> io::Result<()> {
+pub fn setblocking(_: &mut Walk) -> io::Result<()> {
     let (mut conn, mut client) = tcp_pair()?;
 
     // Python: conn.setblocking(False)
     conn.set_nonblocking(true)?;
-    // 读回来看看（socket2 只在 Unix 上能读这个状态）。
+    // 读回来看看。socket2 只在 Unix 上能读这个状态（Windows 没有对应的
+    // 系统调用），所以这一行只在 Unix 上编译。
     #[cfg(unix)]
     println!(
         "  => 非阻塞 / nonblocking: {}",
@@ -222,7 +226,7 @@ pub fn setblocking() -> io::Result<()> {
 // ANCHOR_END: setblocking
 
 /// makefile：把套接字包成带缓冲的读写对象，像文件一样按行读写。
-pub fn makefile() -> io::Result<()> {
+pub fn makefile(_: &mut Walk) -> io::Result<()> {
     let (conn, client) = tcp_pair()?;
 
     // Python: f = client.makefile('w'); f.write('第一行\n第二行\n'); f.flush()

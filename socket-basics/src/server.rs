@@ -4,15 +4,90 @@
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use common::println;
-use socket2::{Domain, SockAddr, Socket, Type}; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use socket2::{Domain, SockAddr, Socket, Type};
+
+/// 服务端六个步骤共用的套接字：第 1 步创建，第 2 步绑定，第 3 步监听，
+/// 第 4 步接受，第 5 步收发，第 6 步关闭——从头到尾是同一个套接字、同一个端口。
+///
+/// The server's six steps share these sockets, so the tour shows one server
+/// being built. A step run on its own (`--step accept`) first does the
+/// steps before it, quietly, with the same calls.
+#[derive(Default)]
+pub struct Walk {
+    /// The server's socket, from step 1 (`socket`) on.
+    soc: Option<Socket>,
+    /// Where step 2 bound it.
+    bound: Option<SocketAddr>,
+    /// The client that connected after step 3 (`listen`).
+    client: Option<TcpStream>,
+    /// The connection step 4 (`accept`) returned.
+    conn: Option<TcpStream>,
+}
+
+impl Walk {
+    /// The socket of step 1, created now if step 1 did not run.
+    fn created(&mut self) -> io::Result<&Socket> {
+        if self.soc.is_none() {
+            self.soc = Some(Socket::new(Domain::IPV4, Type::STREAM, None)?);
+        }
+        self.soc
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no socket"))
+    }
+
+    /// Steps 1–2 done: the address the socket is bound to.
+    fn bound(&mut self) -> io::Result<SocketAddr> {
+        if let Some(addr) = self.bound {
+            return Ok(addr);
+        }
+        let soc = self.created()?;
+        soc.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+        let addr = socket_addr(&soc.local_addr()?)?;
+        self.bound = Some(addr);
+        Ok(addr)
+    }
+
+    /// Steps 1–3 done, and a client connected: the client.
+    fn listening(&mut self) -> io::Result<SocketAddr> {
+        let addr = self.bound()?;
+        if self.client.is_none() {
+            self.created()?.listen(5)?;
+            self.client = Some(TcpStream::connect(addr)?);
+        }
+        Ok(addr)
+    }
+
+    /// Steps 1–4 done: the server's end and the client's end.
+    pub fn accepted(&mut self) -> io::Result<(&mut TcpStream, &mut TcpStream)> {
+        if self.conn.is_none() {
+            self.listening()?;
+            let (conn, _) = self.created()?.accept()?;
+            self.conn = Some(TcpStream::from(conn));
+        }
+        match (self.conn.as_mut(), self.client.as_mut()) {
+            (Some(conn), Some(client)) => Ok((conn, client)),
+            _ => Err(io::Error::other("no connection")),
+        }
+    }
+
+    /// Step 6: takes the connection out, so the caller can close it.
+    pub fn take_accepted(&mut self) -> io::Result<(TcpStream, TcpStream)> {
+        self.accepted()?;
+        match (self.conn.take(), self.client.take()) {
+            (Some(conn), Some(client)) => Ok((conn, client)),
+            _ => Err(io::Error::other("no connection")),
+        }
+    }
+}
 
 /// 第 1 步：创建套接字。刚创建的套接字还没有地址，只有地址族和类型。
-pub fn socket() -> io::Result<()> {
+pub fn socket(walk: &mut Walk) -> io::Result<()> {
     // Python: soc = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     // 类型是从系统读回来的（getsockopt SO_TYPE），不是抄的参数。
     println!("  => 流式套接字 / a stream socket: {:?}", soc.r#type()?);
+    walk.soc = Some(soc); // 后面几步接着用这个套接字
 
     // Python: udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     let udp = Socket::new(Domain::IPV4, Type::DGRAM, None)?;
@@ -24,25 +99,24 @@ pub fn socket() -> io::Result<()> {
 }
 
 /// 第 2 步：绑定地址。端口 0 的意思是“请系统挑一个空闲端口”。
-pub fn bind() -> io::Result<()> {
-    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+pub fn bind(walk: &mut Walk) -> io::Result<()> {
+    let soc = walk.created()?; // 第 1 步创建的套接字
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     // Python: soc.bind(('127.0.0.1', 0))
     soc.bind(&addr.into())?;
     // Python: soc.getsockname() —— 看看系统挑了哪个端口
     let bound = socket_addr(&soc.local_addr()?)?;
+    walk.bound = Some(bound);
     println!("  => 要求 / asked for {addr}，绑定到 / bound to {bound}");
     Ok(())
 }
 
 /// 第 3 步：开始监听。之后客户端就能连进来，哪怕还没人调用 accept：
 /// 连接先在队列里排着，队列最多 backlog 个。
-pub fn listen() -> io::Result<()> {
-    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-    soc.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+pub fn listen(walk: &mut Walk) -> io::Result<()> {
+    let addr = walk.bound()?; // 第 2 步绑定的地址
     // Python: soc.listen(5)
-    soc.listen(5)?;
-    let addr = socket_addr(&soc.local_addr()?)?;
+    walk.created()?.listen(5)?;
     println!("  => 正在监听 / listening on {addr}，backlog 5");
 
     // 还没有 accept，客户端的 connect 已经成功了：连接在队列里等着。
@@ -51,36 +125,34 @@ pub fn listen() -> io::Result<()> {
         "  => 客户端 {} 已连上，正在队列里等 accept / queued, waiting for accept",
         client.local_addr()?
     );
+    walk.client = Some(client);
     Ok(())
 }
 
 /// 第 4 步：接受一个客户端，得到一个新的套接字和对方的地址。
-pub fn accept() -> io::Result<()> {
-    let soc = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-    soc.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
-    soc.listen(5)?;
-    // 转成 std 的 TcpListener：accept 直接给出 TcpStream 和 SocketAddr。
-    let listener = TcpListener::from(soc);
-    let client = TcpStream::connect(listener.local_addr()?)?;
+pub fn accept(walk: &mut Walk) -> io::Result<()> {
+    let listening = walk.listening()?; // 第 3 步：监听着，客户端在排队
+    let soc = walk.created()?;
 
     // Python: conn, addr = soc.accept() —— 没有客户端时会一直等（阻塞）
-    let (conn, addr) = listener.accept()?;
-    println!("  => 接受了 / accepted {addr}");
+    let (conn, addr) = soc.accept()?;
+    let conn = TcpStream::from(conn);
+    println!("  => 接受了 / accepted {}", socket_addr(&addr)?);
     println!(
         "  => 新套接字 conn 的两头 / conn connects {} <-> {}",
         conn.local_addr()?,
         conn.peer_addr()?
     );
     println!(
-        "  （监听的套接字继续等下一个客户端；和这个客户端说话用 conn，\
-         它的对方正是 {} / the listener keeps listening）",
-        client.local_addr()?
+        "  （监听的套接字 {listening} 继续等下一个客户端；\
+         和这个客户端说话用 conn / the listener keeps listening）"
     );
+    walk.conn = Some(conn);
     Ok(())
 }
 
 /// 客户端：主动连接服务端。
-pub fn connect() -> io::Result<()> {
+pub fn connect(_: &mut Walk) -> io::Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let server = listener.local_addr()?;
 
@@ -96,7 +168,7 @@ pub fn connect() -> io::Result<()> {
 /// 客户端：connect_ex 出错时不抛异常，而是返回错误码（成功返回 0）。
 /// Rust 没有这个函数：connect 返回 `io::Result`，错误码在
 /// `io::Error::raw_os_error()` 里。
-pub fn connect_ex() -> io::Result<()> {
+pub fn connect_ex(_: &mut Walk) -> io::Result<()> {
     // 一个绑定了但没有监听的端口：向它连接一定被拒绝，也不会被别人占去。
     let closed = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     closed.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;

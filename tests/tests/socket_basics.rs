@@ -148,6 +148,14 @@ fn the_tour_shows_every_row_with_real_values() {
     assert_eq!(bound.len(), 2, "{bind:?}");
     assert_eq!(bound[0].port(), 0);
     assert_eq!(bound[1].ip(), bound[0].ip());
+    // Steps 2 to 4 build one server: listen and accept use the bound port.
+    let listening = addrs(&values(&rows, "listen")[0]);
+    assert_eq!(listening, [bound[1]], "{:?}", values(&rows, "listen"));
+    let accept = values(&rows, "accept").join("\n");
+    assert!(
+        accept.contains(&format!("conn connects {} <->", bound[1])),
+        "{accept}"
+    );
 
     // Every option set reads back as set.
     let set = values(&rows, "setsockopt");
