@@ -12,6 +12,8 @@ use crate::println;
 
 use lexopt::prelude::*;
 
+/// 一个程序接受哪些选项：没打开的选项一律算用法错误。
+///
 /// What one program accepts. Options left `None`/`false` are rejected.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Spec {
@@ -38,6 +40,8 @@ pub struct Spec {
     pub quiet: bool,
 }
 
+/// 读好的命令行选项，没给的用默认值。
+///
 /// The options after parsing, defaults filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Args {
@@ -53,6 +57,8 @@ pub struct Args {
 }
 
 impl Args {
+    /// 要发送的消息：命令行给的，或者 `-i` 时从终端逐行读的。
+    ///
     /// The messages to send: those of the command line, or with `-i` the
     /// lines typed (or piped) on stdin, until a line `end` or end of input.
     pub fn messages(&self) -> Messages {
@@ -73,7 +79,7 @@ impl Args {
     }
 }
 
-/// See [`Args::messages`].
+/// 一条一条取出要发送的消息，见 [`Args::messages`]。
 pub enum Messages {
     Given(std::vec::IntoIter<String>),
     Typed {
@@ -166,6 +172,8 @@ impl Spec {
         ..Spec::SERVER
     };
 
+    /// 读本程序的命令行；`--help` 打印帮助，用错了说明原因并以 2 退出。
+    ///
     /// Parses the process's arguments. Prints help or version and exits 0,
     /// or prints a usage error and exits 2.
     pub fn parse(&self) -> Args {
@@ -368,6 +376,8 @@ pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
     }
 }
 
+/// 打印用法错误，以状态 2 退出。
+///
 /// Prints a usage error and exits with status 2.
 pub fn usage_exit(name: &str, message: &str) -> ! {
     eprintln!("用法错误 / usage error: {message}");

@@ -20,11 +20,15 @@ impl fmt::Display for Explained {
 
 impl std::error::Error for Explained {}
 
+/// 把一条中英文说明包成同类的 `io::Error`。
+///
 /// Wraps a message in an `io::Error` of the same kind.
 pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
     io::Error::new(kind, Explained(format!("{zh}\n{en}")))
 }
 
+/// connect 失败：说明原因，并告诉学生先启动哪个服务端。
+///
 /// `connect()` failed. `server` names the crate to start first.
 pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
     let (zh, en) = match err.kind() {
@@ -52,6 +56,8 @@ pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
     explained(err.kind(), zh, en)
 }
 
+/// bind 失败：端口被占、地址不是本机的、没有权限……
+///
 /// `bind()` failed.
 pub fn bind(err: io::Error, addr: SocketAddr) -> io::Error {
     let port = addr.port();
@@ -92,6 +98,8 @@ pub fn bind(err: io::Error, addr: SocketAddr) -> io::Error {
     explained(err.kind(), zh, en)
 }
 
+/// 和对方收发数据时出错（对方断开、拒绝……）。
+///
 /// A `send`/`recv` with a connected peer failed.
 pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
     let (zh, en) = match err.kind() {
@@ -115,6 +123,8 @@ pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
     explained(err.kind(), zh, en)
 }
 
+/// 超时内没有收到回答（UDP 没有连接，没人回答时只能等）。
+///
 /// No answer came back before the receive timeout (UDP has no connection,
 /// so silence is all a client sees when no server is there).
 pub fn no_reply(
@@ -134,6 +144,8 @@ pub fn no_reply(
     )
 }
 
+/// 一个错误的两行说明：中文一行，英文一行。
+///
 /// The two lines of an error, whether or not it was explained.
 pub fn lines(err: &io::Error) -> String {
     if let Some(explained) =
@@ -144,11 +156,15 @@ pub fn lines(err: &io::Error) -> String {
     format!("出错了：{err}\nerror: {err}")
 }
 
+/// 同样的说明写成一行（中文 / English），给服务端的日志用。
+///
 /// The same message on one line (Chinese / English), for a server's log.
 pub fn one_line(err: &io::Error) -> String {
     lines(err).replacen('\n', " / ", 1)
 }
 
+/// 每个 main 的结尾：成功退出 0；出错就在 stderr 打印说明，退出 1。
+///
 /// The end of every `main`: success, or the error on stderr and exit 1.
 pub fn exit_code(result: io::Result<()>) -> ExitCode {
     match result {

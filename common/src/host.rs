@@ -5,6 +5,8 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use crate::explain::explained;
 
+/// 默认的主机：原文的 `socket.gethostname()`，解析不了就改用 localhost。
+///
 /// The text's `socket.gethostname()`, checked: if this machine's name does
 /// not resolve (common on fresh VMs and on some Macs), fall back to
 /// `localhost` and say so on stderr, so that a server and a client started
@@ -21,6 +23,8 @@ pub fn default_host() -> String {
     "localhost".to_string()
 }
 
+/// 把主机名和端口解析成地址：服务端绑定它，客户端连接它。
+///
 /// Resolves `host:port` to the address a server binds and a client reaches.
 /// A name, an IPv4 or an IPv6 literal works; the socket's family then follows
 /// the address. A name with both kinds of address gives its IPv4 one, as the

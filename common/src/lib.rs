@@ -14,12 +14,14 @@ pub use explain::exit_code;
 pub use host::{default_host, resolve};
 pub use text::{Utf8Stream, escape_control};
 
-/// The port every program of the chapter uses: `10000`.
+/// 本章所有程序默认的端口：10000。
 pub const DEFAULT_PORT: u16 = 10000;
 
-/// The text's `recv(1024)` / `recvfrom(1024)`.
+/// 每次最多收多少字节：原文的 `recv(1024)` / `recvfrom(1024)`。
 pub const BUFFER_SIZE: usize = 1024;
 
+/// 同 std 的 `println!`，但 stdout 被关掉时不 panic。
+///
 /// `println!` that never panics. The standard one panics when stdout is
 /// closed (a server started as `tcp-server --port 0 | head -1`, a client piped
 /// into `head`); this one drops the line instead, so a server goes on

@@ -21,6 +21,8 @@ const ROW: usize = 16;
 /// At most this many characters are spelled out on the `UTF-8:` line.
 const MAX_SPELLED: usize = 4;
 
+/// `--trace`：把每次收发的字节以十六进制和文字打印到 stderr。
+///
 /// Prints dumps when `--trace` was given, and nothing otherwise.
 #[derive(Clone, Copy, Debug)]
 pub struct Trace {
@@ -28,10 +30,13 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// `on` 为真时打印，否则什么也不做。
     pub fn new(on: bool) -> Self {
         Self { on }
     }
 
+    /// 发出之后调用：显示发给 `peer` 的字节。
+    ///
     /// After a `send`/`sendall`/`sendto` of `bytes` to `peer`.
     pub fn sent(&self, peer: SocketAddr, bytes: &[u8]) {
         if self.on {
@@ -39,6 +44,8 @@ impl Trace {
         }
     }
 
+    /// 收到之后调用：显示从 `peer` 收到的字节。
+    ///
     /// After a `recv`/`recvfrom` that returned `bytes` from `peer`.
     pub fn received(&self, peer: SocketAddr, bytes: &[u8]) {
         if self.on {
