@@ -19,7 +19,7 @@
 //!
 //! - `families.rs`：地址族 AF_INET、AF_INET6、AF_UNIX、AF_UNSPEC
 //! - `server.rs`：第 1～4 步（socket、bind、listen、accept）和客户端的
-//!   connect、connect_ex
+//!   connect、connect_ex；六个步骤接力用同一个套接字（`Walk`）
 //! - `data.rs`：收发数据和关闭（第 5、6 步，以及 UDP 的 sendto、recvfrom）
 //! - `options.rs`：地址、选项、超时、阻塞、描述符和 makefile
 
@@ -96,7 +96,7 @@ const ROWS: &[Row] = &[
         part: Part::Families,
         what: "Unix 域：本机进程之间，地址是一个文件路径 / local, a path",
         python: "socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-        rust: "std::os::unix::net::UnixListener::bind(path)",
+        rust: "Socket::new(Domain::UNIX, Type::STREAM, None)",
         run: families::af_unix,
     },
     Row {
@@ -136,7 +136,7 @@ const ROWS: &[Row] = &[
         part: Part::Server,
         what: "第 4 步：等待并接受一个客户端 / step 4: accept a client",
         python: "conn, addr = soc.accept()",
-        rust: "let (conn, addr) = listener.accept()?",
+        rust: "let (conn, addr) = soc.accept()?",
         run: server::accept,
     },
     Row {
