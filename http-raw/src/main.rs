@@ -37,6 +37,7 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
+// ANCHOR: run
 fn run(args: &Args) -> io::Result<()> {
     // 1. 拆开网址，查出主机的地址
     //    — Python: parts = urllib.parse.urlsplit('http://www.baidu.com')
@@ -91,6 +92,7 @@ fn run(args: &Args) -> io::Result<()> {
     print_answer(&answer, answer.len() >= MAX_ANSWER)
     // 没有 close()：soc 离开作用域时连接关闭。
 }
+// ANCHOR_END: run
 
 /// What is left until `deadline`, never zero (a zero read timeout is an
 /// error in std).
