@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod explain;
 pub mod host;
+pub mod lan;
 pub mod text;
 pub mod trace;
 
