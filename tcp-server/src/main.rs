@@ -19,6 +19,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::lan;
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
@@ -54,6 +55,10 @@ fn run(args: &Args) -> io::Result<()> {
     let settings = Settings::from(args);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
+    // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
+    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp) {
+        println!("{line}");
+    }
 
     let mut accept_failed = false;
     loop {

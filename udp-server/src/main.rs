@@ -25,6 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::lan;
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{BUFFER_SIZE, escape_control, explain};
@@ -50,6 +51,10 @@ fn run(args: &Args) -> io::Result<()> {
     let soc = UdpSocket::from(soc);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("UDP 服务端已启动，正在监听 {}", soc.local_addr()?);
+    // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
+    for line in lan::hints(soc.local_addr()?, lan::Kind::Udp) {
+        println!("{line}");
+    }
 
     // UDP 没有 listen/accept：绑定之后直接收数据报。
     let mut buf = vec![0; DATAGRAM_MAX];
