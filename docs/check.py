@@ -141,15 +141,12 @@ def tcp_session():
 
 
 def tcp_merge():
-    srv, port = server("tcp-server", "--delay-ms", "300", "--trace")
-    with socket.create_connection(("127.0.0.1", int(port)), timeout=DEADLINE) as s:
-        s.sendall(b"one")
-        srv.wait_for("3 bytes", srv.stderr)
-        s.sendall(b"two")
-        s.sendall(b"three")
-        srv.wait_for("twothree", srv.stderr)
+    # The client the book tells students to run, against the default 1 s delay.
+    srv, port = server("tcp-server", "--trace")
+    client = Proc([sys.executable, str(ROOT / "tests/py/tcp_merge.py"), "127.0.0.1", port]).finish()
+    srv.wait_for("65 6e 64", srv.stderr)  # the last block: the client's "end"
     srv.p.kill()
-    return {"tcp-merge.txt": srv.stderr()}
+    return {"tcp-merge.txt": srv.stderr(), "tcp-merge-client.txt": client.stdout()}
 
 
 def udp_apart():
