@@ -1,41 +1,58 @@
-//! Which character set a page is in, found the way a browser finds it.
+//! 网页用的是哪种字符集：按浏览器的办法找出来。
 //!
 //! The text simply calls `data.decode('utf8')`; many Chinese sites still send
-//! GBK, which then fails. So we look, in this order, at the `charset=` of the
-//! `Content-Type` header, a byte order mark, a `<meta charset>` or
-//! `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
-//! 1024 bytes, and only then fall back to UTF-8.
+//! GBK, which then fails. So we look, in the order of the WHATWG encoding
+//! sniffing algorithm, at a byte order mark, the `charset` of the
+//! `Content-Type` header, a `<meta charset>` or `<meta http-equiv=
+//! "Content-Type" content="…; charset=…">` in the first 1024 bytes. When
+//! nothing declares a charset, a body that is valid UTF-8 is UTF-8; any
+//! other is guessed with chardetng, as Firefox does.
 
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8};
 
 /// How far into the body a `<meta>` charset is looked for (as browsers do).
 pub const META_SCAN: usize = 1024;
 
+/// How much of an undeclared body the guess looks at.
+pub const GUESS_SCAN: usize = 1024 * 1024;
+
+/// 字符集的来历，写进 stderr 上的提示。
 /// Where the character set came from, said in the note printed to stderr.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// A byte order mark at the start of the body (wins over the header).
+    Bom,
     /// `Content-Type: text/html; charset=gbk`
     Header,
-    /// A byte order mark at the start of the body.
-    Bom,
     /// `<meta charset>` or `<meta http-equiv>` in the page.
     Meta,
-    /// Nothing said: UTF-8, as the text assumes.
+    /// Nothing said, and the body is UTF-8, as the text assumes.
     Default,
+    /// Nothing said and the body is not UTF-8: guessed by chardetng.
+    Guess,
 }
 
-/// Picks the encoding of `body`, given the `Content-Type` header if any.
+/// 找出正文的字符集。
+/// Picks the encoding of `body`, given the `charset` of the `Content-Type`
+/// header if any (`charset`), and the top-level domain of the server
+/// (`tld`, such as `cn`), which helps the guess. `cut` says the body was
+/// cut short, so a character split at its end is no sign of another
+/// charset.
 pub fn sniff(
-    content_type: Option<&str>,
+    charset: Option<&str>,
     body: &[u8],
+    tld: Option<&str>,
+    cut: bool,
 ) -> (&'static Encoding, Source) {
-    if let Some(label) = content_type.and_then(header_charset)
-        && let Some(encoding) = Encoding::for_label(label.as_bytes())
-    {
-        return (encoding, Source::Header);
-    }
     if let Some((encoding, _)) = Encoding::for_bom(body) {
         return (encoding, Source::Bom);
+    }
+    if let Some(encoding) = charset
+        .map(|c| c.trim().trim_matches(|c| c == '"' || c == '\''))
+        .and_then(|label| Encoding::for_label(label.as_bytes()))
+    {
+        return (encoding, Source::Header);
     }
     let head = &body[..body.len().min(META_SCAN)];
     if let Some(encoding) = meta_charset(head) {
@@ -43,24 +60,32 @@ pub fn sniff(
         // such a page as UTF-8, and `output_encoding` does the same.
         return (encoding.output_encoding(), Source::Meta);
     }
-    (UTF_8, Source::Default)
+    match std::str::from_utf8(body) {
+        Ok(_) => return (UTF_8, Source::Default),
+        // Only the last character is incomplete, because of the cut.
+        Err(e) if cut && e.error_len().is_none() => {
+            return (UTF_8, Source::Default);
+        }
+        Err(_) => {}
+    }
+    (guess(body, tld), Source::Guess)
+}
+
+/// The legacy encoding chardetng finds most likely for `body`.
+fn guess(body: &[u8], tld: Option<&str>) -> &'static Encoding {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    let scan = &body[..body.len().min(GUESS_SCAN)];
+    detector.feed(scan, scan.len() == body.len());
+    let tld = tld
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map(|t| t.to_ascii_lowercase());
+    detector.guess(tld.as_deref().map(str::as_bytes), Utf8Detection::Deny)
 }
 
 /// Decodes `body` in `encoding`. Bytes that do not fit become U+FFFD; a
 /// byte order mark, if any, wins over `encoding` (as in a browser).
 pub fn decode(encoding: &'static Encoding, body: &[u8]) -> String {
     encoding.decode(body).0.into_owned()
-}
-
-/// The `charset` parameter of a `Content-Type` value.
-pub fn header_charset(content_type: &str) -> Option<&str> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
-            .filter(|v| !v.is_empty())
-    })
 }
 
 /// The charset named by the first `<meta …charset=…>` in `head`.
@@ -106,39 +131,34 @@ mod tests {
         GBK.encode(text).0.into_owned()
     }
 
-    #[test]
-    fn header_charset_is_read() {
-        assert_eq!(header_charset("text/html; charset=GBK"), Some("GBK"));
-        assert_eq!(
-            header_charset("text/html;charset=\"utf-8\""),
-            Some("utf-8")
-        );
-        assert_eq!(header_charset("text/html"), None);
-        assert_eq!(header_charset("text/html; charset="), None);
+    fn sniff2(
+        charset: Option<&str>,
+        body: &[u8],
+    ) -> (&'static Encoding, Source) {
+        sniff(charset, body, None, false)
     }
 
     #[test]
-    fn header_wins() {
+    fn header_wins_over_meta() {
         let body = gbk("<meta charset=utf-8>中文");
-        let (encoding, source) = sniff(Some("text/html; charset=gbk"), &body);
-        assert_eq!((encoding, source), (GBK, Source::Header));
-        assert!(decode(encoding, &body).ends_with("中文"));
+        assert_eq!(sniff2(Some("gbk"), &body), (GBK, Source::Header));
+        assert_eq!(sniff2(Some("\"GBK\""), &body), (GBK, Source::Header));
+        assert!(decode(GBK, &body).ends_with("中文"));
     }
 
     #[test]
     fn unknown_header_label_falls_through() {
-        let (encoding, source) = sniff(Some("text/html; charset=nope"), b"x");
-        assert_eq!((encoding, source), (UTF_8, Source::Default));
+        assert_eq!(sniff2(Some("nope"), b"x"), (UTF_8, Source::Default));
     }
 
     #[test]
-    fn bom_comes_next() {
+    fn bom_wins_over_the_header() {
         let mut body = vec![0xef, 0xbb, 0xbf];
         body.extend_from_slice("中文".as_bytes());
-        assert_eq!(sniff(Some("text/html"), &body), (UTF_8, Source::Bom));
+        assert_eq!(sniff2(Some("gbk"), &body), (UTF_8, Source::Bom));
         assert_eq!(decode(UTF_8, &body), "中文");
         let body = [0xff, 0xfe, b'a', 0];
-        assert_eq!(sniff(None, &body), (UTF_16LE, Source::Bom));
+        assert_eq!(sniff2(None, &body), (UTF_16LE, Source::Bom));
     }
 
     #[test]
@@ -147,9 +167,8 @@ mod tests {
                     CONTENT=\"text/html; charset=gb2312\"></head>\
                     <body>中文网页</body></html>";
         let body = gbk(page);
-        let (encoding, source) = sniff(Some("text/html"), &body);
-        assert_eq!((encoding, source), (GBK, Source::Meta));
-        assert_eq!(decode(encoding, &body), page);
+        assert_eq!(sniff2(None, &body), (GBK, Source::Meta));
+        assert_eq!(decode(GBK, &body), page);
     }
 
     #[test]
@@ -160,43 +179,55 @@ mod tests {
             "<meta charset = gb18030>",
             "<meta name=x><meta charset=gb18030>",
         ] {
-            assert_eq!(
-                sniff(None, tag.as_bytes()),
-                (GB18030, Source::Meta),
-                "{tag}"
-            );
+            assert_eq!(sniff2(None, tag.as_bytes()), (GB18030, Source::Meta));
         }
     }
 
     #[test]
     fn meta_after_1024_bytes_is_ignored() {
         let page = format!("{}<meta charset=gbk>", " ".repeat(META_SCAN));
-        assert_eq!(sniff(None, page.as_bytes()), (UTF_8, Source::Default));
+        assert_eq!(sniff2(None, page.as_bytes()), (UTF_8, Source::Default));
     }
 
     #[test]
     fn meta_utf16_means_utf8() {
         let page = b"<meta charset=utf-16le>";
-        assert_eq!(sniff(None, page), (UTF_8, Source::Meta));
+        assert_eq!(sniff2(None, page), (UTF_8, Source::Meta));
     }
 
     #[test]
     fn meta_windows_1252() {
         assert_eq!(
-            sniff(None, b"<meta charset=iso-8859-1>\xe9"),
+            sniff2(None, b"<meta charset=iso-8859-1>\xe9"),
             (WINDOWS_1252, Source::Meta)
         );
         assert_eq!(decode(WINDOWS_1252, b"\xe9"), "é");
     }
 
     #[test]
-    fn nothing_said_means_utf8() {
-        assert_eq!(sniff(None, "中文".as_bytes()), (UTF_8, Source::Default));
-        assert_eq!(decode(UTF_8, b"ok\xff"), "ok\u{fffd}");
+    fn undeclared_utf8_is_utf8() {
+        assert_eq!(sniff2(None, "中文".as_bytes()), (UTF_8, Source::Default));
+        // Cut inside a character: still UTF-8, but only when it was cut.
+        let cut = &"中文".as_bytes()[..4];
+        assert_eq!(sniff(None, cut, None, true), (UTF_8, Source::Default));
+        assert_eq!(sniff(None, cut, None, false).1, Source::Guess);
     }
 
     #[test]
-    fn broken_meta_does_not_panic() {
+    fn undeclared_gbk_is_guessed() {
+        let page =
+            gbk("<html><body><p>网络编程是指编写运行在多个设备上的程序，\
+             这些设备都通过网络连接起来。</p><p>套接字是网络通信的基础。\
+             </p></body></html>");
+        assert_eq!(sniff2(None, &page), (GBK, Source::Guess));
+        assert_eq!(sniff(None, &page, Some("cn"), false).0, GBK);
+        // A declared charset still wins over the guess.
+        let (encoding, source) = sniff2(Some("windows-1252"), &page);
+        assert_eq!((encoding, source), (WINDOWS_1252, Source::Header));
+    }
+
+    #[test]
+    fn odd_bodies_do_not_panic() {
         for page in [
             &b"<meta"[..],
             b"<meta charset",
@@ -204,8 +235,10 @@ mod tests {
             b"<meta charset='",
             b"<meta charset=>",
             b"<metacharset=gbk",
+            b"\xff",
+            b"",
         ] {
-            let _ = sniff(None, page);
+            let _ = sniff(None, page, Some("\u{1b}"), true);
         }
     }
 }

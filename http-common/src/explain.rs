@@ -4,13 +4,15 @@
 //! suggests a local server.
 
 use std::io::{self, ErrorKind};
+use std::time::Duration;
 
 use common::escape_control;
 use common::explain::explained;
-use ureq::Timeout;
-use ureq::http::Uri;
+use ureq::http::{Response, Uri};
+use ureq::{Body, ResponseExt, Timeout};
 
 use crate::cli::Args;
+use crate::redirect::Refused;
 
 /// Checks that `url` is something the programs can fetch, before any
 /// network traffic: `http://` or `https://` and a host.
@@ -60,11 +62,12 @@ pub fn check_url(url: &str) -> io::Result<Uri> {
     }
 }
 
-/// Turns a failed request (or body read) into the two lines for stderr.
-pub fn request(err: ureq::Error, args: &Args) -> io::Error {
-    let url = escape_control(&args.url);
-    let host = args
-        .url
+/// 把失败的请求（或读正文时的错误）变成 stderr 上的两行。
+/// Turns a failed request (or body read) of `url` into the two lines for
+/// stderr.
+pub fn request(err: ureq::Error, raw_url: &str, args: &Args) -> io::Error {
+    let url = escape_control(raw_url).into_owned();
+    let host = raw_url
         .parse::<Uri>()
         .ok()
         .and_then(|u| u.host().map(str::to_string))
@@ -72,6 +75,15 @@ pub fn request(err: ureq::Error, args: &Args) -> io::Error {
     let host = escape_control(&host);
     let secs = args.timeout.as_secs_f64();
     let local = local_server(args);
+    let tls = match &err {
+        ureq::Error::Io(e) => tls_error(e),
+        ureq::Error::Rustls(tls) => Some(tls),
+        _ => None,
+    };
+    if let Some(tls) = tls {
+        let (kind, zh, en) = tls_failure(tls, raw_url, args);
+        return explained(kind, zh, en);
+    }
     let (kind, zh, en) = match err {
         ureq::Error::HostNotFound | ureq::Error::Timeout(Timeout::Resolve) => {
             offline(&host, &local)
@@ -115,20 +127,6 @@ pub fn request(err: ureq::Error, args: &Args) -> io::Error {
                     "the server of {url} closed the connection before answering in full"
                 ),
             ),
-            // rustls met a reply that is not TLS: plain HTTP on that port.
-            ErrorKind::InvalidData
-                if args.url.to_ascii_lowercase().starts_with("https://") =>
-            {
-                (
-                    ErrorKind::InvalidData,
-                    format!(
-                        "{url} 那个端口说的不是 HTTPS（加密的 HTTP）：试试把 https:// 换成 http://"
-                    ),
-                    format!(
-                        "{url}: the server on that port does not speak HTTPS; try http://"
-                    ),
-                )
-            }
             _ => other(&url, &err),
         },
         ureq::Error::Timeout(Timeout::Connect) => (
@@ -146,46 +144,230 @@ pub fn request(err: ureq::Error, args: &Args) -> io::Error {
                 "{url:?} is not a URL that can be fetched: expected e.g. http://www.baidu.com"
             ),
         ),
-        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => (
-            ErrorKind::InvalidData,
-            format!(
-                "{url} 的回答不是 HTTP：那个端口上运行的是网页服务器吗？（{err}）"
-            ),
-            format!(
-                "the answer from {url} is not HTTP: is a web server on that port? ({err})"
-            ),
-        ),
-        ureq::Error::TooManyRedirects => (
-            ErrorKind::InvalidData,
-            format!("{url} 重定向太多次（可能绕成了圈），已停止"),
-            format!("{url} redirected too many times (a loop?)"),
-        ),
-        ureq::Error::RedirectFailed => (
-            ErrorKind::InvalidData,
-            format!(
-                "{url} 要求把 POST 重定向到别处（307/308），本程序不会重发表单；请直接用新网址"
-            ),
-            format!(
-                "{url} redirects the POST elsewhere (307/308): use the new URL directly"
-            ),
-        ),
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => (
-            ErrorKind::InvalidData,
-            format!(
-                "与 {url} 的 HTTPS 握手失败：证书不对，或系统时间不对（{err}）"
-            ),
-            format!(
-                "the HTTPS handshake with {url} failed: bad certificate or wrong clock ({err})"
-            ),
-        ),
-        ureq::Error::Decompress(..) => (
-            ErrorKind::InvalidData,
-            format!("{url} 发来的压缩正文无法解压（{err}）"),
-            format!("cannot decompress the body sent by {url} ({err})"),
-        ),
+        ureq::Error::LargeResponseHeader(..) => headers_too_large(&url),
+        ureq::Error::Protocol(ref p)
+            if p.to_string().contains("too many headers") =>
+        {
+            headers_too_large(&url)
+        }
+        ureq::Error::Protocol(_) => {
+            let why = escape_control(&err.to_string()).into_owned();
+            (
+                ErrorKind::InvalidData,
+                format!(
+                    "{url} 的回答不是 HTTP：那个端口上运行的是网页服务器吗？（{why}）"
+                ),
+                format!(
+                    "the answer from {url} is not HTTP: is a web server on that port? ({why})"
+                ),
+            )
+        }
+        ureq::Error::TooManyRedirects => return too_many_redirects(raw_url),
+        ureq::Error::Tls(_) | ureq::Error::Pem(_) => {
+            let why = escape_control(&err.to_string()).into_owned();
+            (
+                ErrorKind::InvalidData,
+                format!("与 {url} 的 HTTPS 握手失败（{why}）"),
+                format!("the HTTPS handshake with {url} failed ({why})"),
+            )
+        }
+        ureq::Error::Decompress(..) => {
+            let why = escape_control(&err.to_string()).into_owned();
+            (
+                ErrorKind::InvalidData,
+                format!("{url} 发来的压缩正文无法解压（{why}）"),
+                format!("cannot decompress the body sent by {url} ({why})"),
+            )
+        }
         _ => other(&url, &err),
     };
     explained(kind, zh, en)
+}
+
+/// The rustls error inside an I/O error, if that is what it is.
+fn tls_error(err: &io::Error) -> Option<&rustls::Error> {
+    err.get_ref()?.downcast_ref::<rustls::Error>()
+}
+
+/// A TLS failure, by cause: the certificate (and which problem with it),
+/// a port that does not speak TLS, or anything else the handshake met.
+fn tls_failure(
+    tls: &rustls::Error,
+    url: &str,
+    args: &Args,
+) -> (ErrorKind, String, String) {
+    use rustls::CertificateError as C;
+    let shown = escape_control(url);
+    let kind = ErrorKind::InvalidData;
+    let (zh_why, en_why) = match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => (
+                "颁发者不受信任（自签名证书，或由不认识的机构签发）",
+                "unknown issuer (self-signed, or signed by an authority this program does not trust)",
+            ),
+            C::Expired | C::ExpiredContext { .. } => (
+                "证书已过期（也可能是本机时钟不对）",
+                "the certificate has expired (or this machine's clock is wrong)",
+            ),
+            C::NotValidYet | C::NotValidYetContext { .. } => (
+                "证书尚未生效（也可能是本机时钟不对）",
+                "the certificate is not valid yet (or this machine's clock is wrong)",
+            ),
+            C::NotValidForName | C::NotValidForNameContext { .. } => (
+                "证书上的名字与网址的主机名不符",
+                "the certificate is for another name than the URL's host",
+            ),
+            C::Revoked => ("证书已被吊销", "the certificate has been revoked"),
+            // What `openssl req -x509` makes by default: a CA certificate
+            // that the server uses as its own.
+            C::Other(other)
+                if other.to_string().contains("CaUsedAsEndEntity") =>
+            {
+                (
+                    "这是一张自签名证书（服务器直接用了一张根证书）",
+                    "a self-signed certificate (a CA certificate used as the server's own)",
+                )
+            }
+            C::BadSignature | C::BadEncoding => (
+                "证书已损坏或签名不对",
+                "the certificate is damaged or badly signed",
+            ),
+            _ => ("证书无效", "the certificate is not valid"),
+        },
+        rustls::Error::InvalidMessage(_) => {
+            return not_tls(url, args);
+        }
+        _ => {
+            let why = escape_control(&tls.to_string()).into_owned();
+            return (
+                kind,
+                format!("与 {shown} 的 HTTPS 握手失败（{why}）"),
+                format!("the HTTPS handshake with {shown} failed ({why})"),
+            );
+        }
+    };
+    let detail = escape_control(&tls.to_string()).into_owned();
+    (
+        kind,
+        format!(
+            "{shown} 的 HTTPS 证书不可信：{zh_why}。学校或公司的网络若检查 HTTPS 流量，\
+             也会换上这样的证书；请换个网络再试，或请管理员安装它的根证书（{detail}）"
+        ),
+        format!(
+            "the HTTPS certificate of {shown} is not trusted: {en_why}; a school or \
+             company network that inspects HTTPS causes this too ({detail})"
+        ),
+    )
+}
+
+/// The server's first bytes were not TLS. Say `http://` only when the
+/// same port really answers plain HTTP.
+fn not_tls(url: &str, args: &Args) -> (ErrorKind, String, String) {
+    let shown = escape_control(url);
+    let rest = url
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .and_then(|_| url.get(8..));
+    let plain = format!("http://{}", rest.unwrap_or_default());
+    let answers = rest.is_some()
+        && crate::agent(args.timeout.min(PROBE_TIMEOUT))
+            .get(&plain)
+            .call()
+            .is_ok();
+    if answers {
+        let plain = escape_control(&plain);
+        (
+            ErrorKind::InvalidData,
+            format!(
+                "{shown} 那个端口说的是普通 HTTP，不是 HTTPS（加密的 HTTP）：请改用 {plain}"
+            ),
+            format!(
+                "the server on that port speaks plain HTTP, not HTTPS: use {plain}"
+            ),
+        )
+    } else {
+        (
+            ErrorKind::InvalidData,
+            format!(
+                "{shown} 那个端口说的不是 HTTPS（加密的 HTTP），也不是 HTTP：端口写对了吗？"
+            ),
+            format!(
+                "the server of {shown} speaks neither HTTPS nor HTTP on that port: check the port"
+            ),
+        )
+    }
+}
+
+/// How long the check "does this port speak plain HTTP?" may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn headers_too_large(url: &str) -> (ErrorKind, String, String) {
+    (
+        ErrorKind::InvalidData,
+        format!(
+            "{url} 的回答头太大（某一行太长，或头的行数太多），已放弃；正常的网页服务器不会这样"
+        ),
+        format!(
+            "the response headers from {url} are too large (a line too long, or too many lines)"
+        ),
+    )
+}
+
+/// 重定向指向的地方不能去。
+/// A redirect from `url` to a `Location` that is not followed.
+pub fn redirect(url: &str, refused: &Refused) -> io::Error {
+    let url = escape_control(url);
+    let (zh, en) = match refused {
+        Refused::Scheme { scheme, location } => {
+            let location = escape_control(location);
+            (
+                format!(
+                    "{url} 要求重定向到 {location}，不跟随：本程序只访问 http:// 和 https://，不会打开 {scheme}: 的地址"
+                ),
+                format!(
+                    "{url} redirects to {location}: refused, only http:// and https:// are followed"
+                ),
+            )
+        }
+        Refused::Unusable(location) => {
+            let location = escape_control(location);
+            (
+                format!(
+                    "{url} 要求重定向到 {location}，但那不是可以访问的网址"
+                ),
+                format!(
+                    "{url} redirects to {location}, which is not a URL that can be fetched"
+                ),
+            )
+        }
+    };
+    explained(ErrorKind::InvalidData, zh, en)
+}
+
+/// A POST answered with 307/308: the form would have to be sent again.
+pub fn post_redirect(url: &str, next: &str) -> io::Error {
+    let url = escape_control(url);
+    let next = escape_control(next);
+    explained(
+        ErrorKind::InvalidData,
+        format!(
+            "{url} 要求把 POST 重定向到 {next}（307/308），本程序不会重发表单；请直接用新网址"
+        ),
+        format!(
+            "{url} redirects the POST to {next} (307/308): use the new URL directly"
+        ),
+    )
+}
+
+/// More than [`crate::MAX_REDIRECTS`] hops; `url` is the last one.
+pub fn too_many_redirects(url: &str) -> io::Error {
+    let url = escape_control(url);
+    let n = crate::MAX_REDIRECTS;
+    explained(
+        ErrorKind::InvalidData,
+        format!("重定向超过 {n} 次（可能绕成了圈），在 {url} 停下"),
+        format!("more than {n} redirects (a loop?), stopped at {url}"),
+    )
 }
 
 /// The command to try against a local server, in Chinese and in English.
@@ -245,10 +427,11 @@ fn timed_out(url: &str, secs: f64) -> (ErrorKind, String, String) {
 }
 
 fn other(url: &str, err: &ureq::Error) -> (ErrorKind, String, String) {
+    let why = escape_control(&err.to_string()).into_owned();
     (
         ErrorKind::Other,
-        format!("访问 {url} 出错：{err}"),
-        format!("fetching {url} failed: {err}"),
+        format!("访问 {url} 出错：{why}"),
+        format!("fetching {url} failed: {why}"),
     )
 }
 
@@ -263,26 +446,160 @@ fn is_lookup_failure(err: &io::Error) -> bool {
     err.to_string().contains("lookup address")
 }
 
-/// A status of 400 or more: the page has been printed; now say so and end
-/// with exit status 1, as `urlopen` raises `HTTPError` for it.
-pub fn status(code: u16, args: &Args) -> io::Result<()> {
+/// 状态码 ≥ 400：页面已经打印，现在说明原因并以 1 退出。
+/// A status of 400 or more: the page has been printed; now say what the
+/// status means and end with exit status 1, as `urlopen` raises
+/// `HTTPError` for it. The URL named is the one that answered, after
+/// redirects.
+pub fn status(req: &Response<Body>, args: &Args) -> io::Result<()> {
+    let code = req.status().as_u16();
     if code < 400 {
         return Ok(());
     }
-    let url = escape_control(&args.url);
+    let url = req.get_uri().to_string();
+    let url = escape_control(&url);
     let status = crate::status_line(code);
-    let (zh_hint, en_hint) = match code {
-        404 => ("页面不存在，检查网址的路径", "no such page, check the path"),
-        405 => (
-            "服务器不接受这种请求方法",
-            "the server does not accept this method",
-        ),
-        400..=499 => ("请求有误", "the request was refused"),
-        _ => ("服务器内部出错", "the server failed"),
-    };
+    let (zh, en) = meaning(code, args);
     Err(explained(
         ErrorKind::Other,
-        format!("{url} 回答 {status}：{zh_hint}（上面是服务器发来的内容）"),
-        format!("{url} answered {status}: {en_hint} (its page is above)"),
+        format!("{url} 回答 {status}：{zh}（上面是服务器发来的内容）"),
+        format!("{url} answered {status}: {en} (its page is above)"),
     ))
+}
+
+/// What a status of 400 or more means, in a few words (Chinese, English).
+pub fn meaning(code: u16, args: &Args) -> (String, String) {
+    let method = if args.spec.post { "POST" } else { "GET" };
+    let fixed = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+    match code {
+        400 => fixed(
+            "请求格式有误，服务器看不懂",
+            "the server could not understand the request",
+        ),
+        401 => fixed("需要先登录（身份验证）", "authentication is required"),
+        403 => {
+            fixed("服务器拒绝访问这个页面", "access to this page is forbidden")
+        }
+        404 => {
+            fixed("页面不存在，检查网址的路径", "no such page, check the path")
+        }
+        405 | 501 => {
+            let mut zh = format!("这个服务器在这个网址上不接受 {method} 请求");
+            let mut en = format!("this server does not accept {method} here");
+            if args.spec.post && code == 501 {
+                zh += "（python3 -m http.server 只会 GET；\
+                       试 POST 请运行 python3 tests/py/http_peer.py 8000，\
+                       再用 http://127.0.0.1:8000/echo）";
+                en += " (python3 -m http.server only serves GET; \
+                       for POST run python3 tests/py/http_peer.py 8000)";
+            }
+            (zh, en)
+        }
+        408 => fixed(
+            "服务器等请求等得超时了",
+            "the server timed out waiting for the request",
+        ),
+        410 => fixed("页面已被永久删除", "the page is gone for good"),
+        413 => fixed("发送的内容太大", "what was sent is too large"),
+        414 => fixed("网址太长", "the URL is too long"),
+        415 => fixed(
+            "服务器不接受这种内容格式",
+            "the server does not accept this content type",
+        ),
+        429 => fixed(
+            "请求太频繁，请稍后再试",
+            "too many requests, try again later",
+        ),
+        _ if code < 500 => fixed("请求被拒绝", "the request was refused"),
+        500 => fixed("服务器内部出错", "the server failed"),
+        502 => fixed(
+            "网关或代理从上游服务器收到了错误的回答",
+            "a gateway or proxy got a bad answer upstream",
+        ),
+        503 => fixed(
+            "服务器暂时不可用（过载或维护中），请稍后再试",
+            "the server is unavailable for now, try later",
+        ),
+        504 => fixed(
+            "网关或代理等上游服务器超时",
+            "a gateway or proxy timed out upstream",
+        ),
+        _ => fixed("服务器出错", "the server reported an error"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::CertificateError as C;
+
+    fn args(post: bool) -> Args {
+        let spec = crate::Spec {
+            name: if post { "http-post" } else { "http-get" },
+            version: "0",
+            about: "",
+            post,
+        };
+        Args {
+            spec,
+            url: "https://127.0.0.1:1/".into(),
+            fields: Vec::new(),
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn each_certificate_problem_is_named() {
+        for (cert, zh, en) in [
+            (C::UnknownIssuer, "自签名", "unknown issuer"),
+            (C::Expired, "过期", "expired"),
+            (C::NotValidForName, "名字", "another name"),
+            (C::NotValidYet, "尚未生效", "not valid yet"),
+        ] {
+            let tls = rustls::Error::InvalidCertificate(cert);
+            let err = request(
+                ureq::Error::Io(io::Error::new(ErrorKind::InvalidData, tls)),
+                "https://x.invalid/\u{1b}",
+                &args(false),
+            );
+            let text = common::explain::lines(&err);
+            assert!(text.contains(zh) && text.contains(en), "{text}");
+            assert!(text.contains("证书") && text.contains("school"), "{text}");
+            assert!(!text.contains("http://"), "{text}");
+            assert!(text.contains("x.invalid/\\x1b"), "{text}");
+        }
+    }
+
+    #[test]
+    fn library_text_is_escaped() {
+        let err = request(
+            ureq::Error::BadUri("\u{202e}x".into()),
+            "http://h/\u{9b}",
+            &args(false),
+        );
+        let text = common::explain::lines(&err);
+        assert!(!text.contains('\u{9b}'), "{text}");
+        let err = request(
+            ureq::Error::Tls("bad\u{202e}\x07"),
+            "https://h/",
+            &args(false),
+        );
+        let text = common::explain::lines(&err);
+        assert!(text.contains("bad\\u{202e}\\x07"), "{text}");
+    }
+
+    #[test]
+    fn statuses_have_a_meaning() {
+        let (zh, en) = meaning(405, &args(true));
+        assert!(zh.contains("不接受 POST") && en.contains("accept POST"));
+        let (zh, en) = meaning(501, &args(true));
+        assert!(zh.contains("不接受 POST") && en.contains("http_peer.py"));
+        let (zh, en) = meaning(501, &args(false));
+        assert!(zh.contains("不接受 GET") && !en.contains("http_peer"));
+        for code in [400, 401, 403, 404, 408, 410, 413, 429, 500, 502, 503] {
+            let (zh, en) = meaning(code, &args(false));
+            assert!(!zh.is_empty() && !en.is_empty());
+            assert_ne!(zh, meaning(418, &args(false)).0, "{code}");
+        }
+    }
 }

@@ -33,14 +33,16 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> io::Result<()> {
     http_common::check_url(&args.url)?;
-    // 跟随重定向、解压 gzip、最多等 --timeout 秒；404 也当作回答打印出来。
+    // 解压 gzip、最多等 --timeout 秒；404 也当作回答打印出来。
     let agent = http_common::agent(args.timeout);
 
     // 1. 发出请求 — Python: req = request.urlopen('http://www.baidu.com')
-    let mut req = agent.get(&args.url).call().map_err(|e| args.explain(e))?;
+    //    urlopen 会跟随重定向；follow_redirects 也跟随，并在 stderr 上报告每一跳。
+    let first = agent.get(&args.url).call();
+    let mut req = http_common::follow_redirects(&agent, first, args)?;
 
     // 2. 读取正文 — Python: data = req.read()（这里最多读 10 MB）
-    let data = http_common::read_body(&mut req).map_err(|e| args.explain(e))?;
+    let data = http_common::read_body(&mut req, args)?;
 
     // 3. 打印状态、响应头、正文 — Python: print(req.status, req.reason)
     //    for k, v in req.getheaders(): print(k, '--', v)
@@ -49,6 +51,6 @@ fn run(args: &Args) -> io::Result<()> {
 
     // 4. 状态码 ≥ 400：Python 的 urlopen 会直接抛出 HTTPError；
     //    这里先把服务器的页面打印出来，再报错并以 1 退出。
-    http_common::explain::status(req.status().as_u16(), args)
+    http_common::explain::status(&req, args)
     // 没有 close()：req 离开作用域时连接关闭，相当于 Python 的 with 块结束。
 }

@@ -36,17 +36,18 @@ fn run(args: &Args) -> io::Result<()> {
     //            req = request.urlopen(url, data=data)
     //    send_form 做同样的事：按 UTF-8 百分号编码（空格变 +），并设置
     //    Content-Type: application/x-www-form-urlencoded。
-    let mut req = agent
+    let first = agent
         .post(&args.url)
-        .send_form(args.fields.iter().map(|(k, v)| (k, v)))
-        .map_err(|e| args.explain(e))?;
+        .send_form(args.fields.iter().map(|(k, v)| (k, v)));
+    //    重定向照 urllib 的做法跟随（301/302/303 之后改用 GET）。
+    let mut req = http_common::follow_redirects(&agent, first, args)?;
 
     // 2. 读取正文 — Python: data = req.read()（这里最多读 10 MB）
-    let data = http_common::read_body(&mut req).map_err(|e| args.explain(e))?;
+    let data = http_common::read_body(&mut req, args)?;
 
     // 3. 与 http-get 一样打印状态、响应头、正文。
     http_common::print_response(&req, &data)?;
 
     // 4. 状态码 ≥ 400：先打印服务器的页面，再报错并以 1 退出。
-    http_common::explain::status(req.status().as_u16(), args)
+    http_common::explain::status(&req, args)
 }

@@ -16,16 +16,34 @@ Routes (GET unless said otherwise):
   /control       a page with terminal escape sequences in it
   /big           11 MB of text (more than the programs print)
   /silent        never answers
+  /gbk-plain     a GBK page that declares no charset at all
+  /chain         302 to /chain2, which 302s to /missing (a 404)
+  /goto?to=URL   302 to URL, whatever it is (file:///etc/passwd, another port)
+  /hostile       302 with a Location holding U+202E and U+009B, raw
+  /big-header    a header line of 1 MB
+  /many-headers  100,000 headers
+  /fill/HEX      10 MB of text/plain made of the bytes HEX (090a: tabs
+                 and line feeds; 01: control characters; ff: not UTF-8)
   POST /echo     answers with the form fields it decoded, and prints them
                  on stdout as: FORM <content-type> <fields as JSON>
+  POST /get-only 405 Method Not Allowed (GET works)
+
+With --static, it is Python's own `python3 -m http.server` handler instead
+(a folder served for GET; POST answers 501), started the same way.
 """
 
+import functools
 import gzip
 import json
+import os
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from http.server import (
+    BaseHTTPRequestHandler,
+    SimpleHTTPRequestHandler,
+    ThreadingHTTPServer,
+)
+from urllib.parse import parse_qs, parse_qsl
 
 UTF8_PAGE = "<html><body><h1>你好，HTTP</h1><p>第十五章 网络编程</p></body></html>\n"
 GBK_TEXT = "中文网页：国标编码"
@@ -34,6 +52,14 @@ GBK_META_PAGE = (
     'content="text/html; charset=gb2312"></head>'
     "<body>" + GBK_TEXT + "</body></html>\n"
 )
+# A few sentences in GBK with no charset anywhere: a guess must find it.
+GBK_PLAIN_PAGE = (
+    "<html><head><title>网络编程</title></head><body>"
+    "<p>套接字是网络通信的基础，服务端先绑定地址，再开始监听。</p>"
+    "<p>客户端连接服务端以后，双方就可以收发数据了。</p>"
+    "</body></html>\n"
+)
+BODY_10MB = 10 * 1024 * 1024
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,8 +80,19 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client stopped reading (http-get reads 10 MB at most)
 
+    def raw(self, data):
+        """Sends bytes as they are (what send_header cannot send)."""
+        self.close_connection = True
+        try:
+            self.wfile.write(data)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    def redirect(self, location):
+        self.reply(302, "text/plain", b"moved\n", [("Location", location)])
+
     def do_GET(self):
-        path = self.path.split("?")[0]
+        path, _, query = self.path.partition("?")
         if path in ("/", "/utf8"):
             self.reply(200, "text/html; charset=utf-8", UTF8_PAGE.encode())
         elif path == "/gbk-header":
@@ -94,6 +131,37 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, "text/plain", b"a" * (11 * 1024 * 1024))
         elif path == "/silent":
             time.sleep(120)
+        elif path == "/gbk-plain":
+            self.reply(200, "text/html", GBK_PLAIN_PAGE.encode("gbk"))
+        elif path == "/chain":
+            self.redirect("/chain2")
+        elif path == "/chain2":
+            self.redirect("/missing")
+        elif path == "/goto":
+            self.redirect(parse_qs(query).get("to", ["/"])[0])
+        elif path == "/hostile":
+            location = "/ok\u202eevil\u009b".encode()
+            self.raw(
+                b"HTTP/1.1 302 Found\r\nLocation: " + location
+                + b"\r\nContent-Length: 0\r\n\r\n"
+            )
+        elif path == "/big-header":
+            self.raw(
+                b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (1024 * 1024)
+                + b"\r\nContent-Length: 0\r\n\r\n"
+            )
+        elif path == "/many-headers":
+            headers = b"".join(b"X-%d: 1\r\n" % i for i in range(100_000))
+            self.raw(
+                b"HTTP/1.1 200 OK\r\n" + headers
+                + b"Content-Length: 0\r\n\r\n"
+            )
+        elif path.startswith("/fill/"):
+            unit = bytes.fromhex(path[len("/fill/"):])
+            body = (unit * (BODY_10MB // len(unit) + 1))[:BODY_10MB]
+            self.reply(200, "text/plain", body)
+        elif path == "/get-only":
+            self.reply(200, "text/plain", b"GET is fine here\n")
         else:
             self.reply(404, "text/plain", b"no such route\n")
 
@@ -104,6 +172,9 @@ class Handler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "-")
         report = json.dumps(fields, ensure_ascii=False)
         print("FORM", content_type, report, flush=True)
+        if self.path.split("?")[0] == "/get-only":
+            self.send_error(405, "only GET here")
+            return
         if self.path.split("?")[0] != "/echo":
             self.reply(404, "text/plain", b"POST to /echo\n")
             return
@@ -118,9 +189,21 @@ class Server(ThreadingHTTPServer):
         pass  # a client that hangs up is no news here
 
 
+class StaticHandler(SimpleHTTPRequestHandler):
+    """What `python3 -m http.server` runs, quiet."""
+
+    def log_message(self, format, *args):
+        pass
+
+
 def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = Server(("127.0.0.1", port), Handler)
+    args = [a for a in sys.argv[1:] if a != "--static"]
+    port = int(args[0]) if args else 0
+    handler = Handler
+    if "--static" in sys.argv:
+        here = os.path.dirname(os.path.abspath(__file__))
+        handler = functools.partial(StaticHandler, directory=here)
+    server = Server(("127.0.0.1", port), handler)
     host, port = server.server_address[:2]
     print("http_peer listening on %s:%d" % (host, port), flush=True)
     try:

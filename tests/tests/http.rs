@@ -6,7 +6,11 @@
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::io::Write;
 use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chapter_tests::{
@@ -340,5 +344,277 @@ fn https_to_a_plain_http_port_says_to_use_http() {
     let done = get(&[&format!("https://{}/utf8", server.addr)]);
     assert_error(&done);
     assert!(done.stderr.contains("https://"), "{}", done.stderr);
-    assert!(done.stderr.contains("try http://"), "{}", done.stderr);
+    let plain = format!("use http://{}/utf8", server.addr);
+    assert!(done.stderr.contains(&plain), "{}", done.stderr);
+    assert!(done.stderr.contains("普通 HTTP"), "{}", done.stderr);
+}
+
+#[test]
+fn https_to_a_port_that_speaks_neither_does_not_say_http() {
+    // A server that answers every connection with one line of nonsense.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Two connections: the HTTPS attempt, then the plain-HTTP check. The
+    // thread is not joined: the test ends with its process either way.
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(2) {
+            let _ = conn.and_then(|mut c| c.write_all(b"garbage\r\n\r\n"));
+        }
+    });
+    let done = get(&["--timeout", "5", &format!("https://{addr}/")]);
+    assert_error(&done);
+    assert!(
+        done.stderr.contains("neither HTTPS nor HTTP"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stderr.contains("use http://"), "{}", done.stderr);
+}
+
+/// A self-signed certificate for `localhost` made by openssl, as a
+/// teacher would make one, in a fresh folder that is removed on drop.
+struct SelfSigned {
+    dir: PathBuf,
+}
+
+impl SelfSigned {
+    fn make(extra: &[&str]) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "chapter15-tls-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut cmd = Command::new("openssl");
+        cmd.args(["req", "-x509", "-newkey", "rsa:2048", "-nodes"])
+            .args(["-subj", "/CN=localhost", "-days", "1"])
+            .args(extra)
+            .arg("-keyout")
+            .arg(dir.join("key.pem"))
+            .arg("-out")
+            .arg(dir.join("cert.pem"));
+        let done = run(cmd, LIMIT);
+        assert!(
+            done.status.success(),
+            "openssl req failed (these tests need openssl on PATH): {}",
+            done.stderr
+        );
+        SelfSigned { dir }
+    }
+
+    fn serve(&self) -> Server {
+        let mut cmd = python("https_peer.py");
+        cmd.arg(self.dir.join("cert.pem"))
+            .arg(self.dir.join("key.pem"));
+        Server::start(cmd)
+    }
+}
+
+impl Drop for SelfSigned {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn a_self_signed_certificate_is_called_a_certificate_problem() {
+    // openssl's default (a CA certificate used by the server itself), and
+    // a leaf certificate that no authority signed.
+    for extra in [&[][..], &["-addext", "basicConstraints=critical,CA:FALSE"]] {
+        let cert = SelfSigned::make(extra);
+        let server = cert.serve();
+        let address = format!("https://{}/utf8", server.addr);
+        let done = get(&[&address]);
+        assert_error(&done);
+        let err = &done.stderr;
+        assert!(err.contains(&address), "{err}");
+        assert!(err.contains("证书不可信"), "{err}");
+        assert!(err.contains("自签名"), "{err}");
+        assert!(err.contains("self-signed"), "{err}");
+        assert!(err.contains("school or company network"), "{err}");
+        // The port does speak HTTPS: no advice to switch to http://.
+        assert!(!err.contains("http://"), "{err}");
+        assert!(!err.contains("不是 HTTPS"), "{err}");
+        assert!(done.stdout.is_empty(), "{}", done.stdout);
+    }
+}
+
+#[test]
+fn post_to_python_http_server_says_it_does_not_accept_post() {
+    // Python's own `python3 -m http.server` handler, which the README
+    // suggests for offline use: it answers POST with 501.
+    let mut cmd = python("http_peer.py");
+    cmd.args(["0", "--static"]);
+    let server = Server::start(cmd);
+    let address = url(&server, "/");
+    let done = post(&[&address, "name=张三"]);
+    assert_error(&done);
+    assert!(
+        done.stdout.starts_with("501 Not Implemented\n"),
+        "{}",
+        done.stdout
+    );
+    let err = &done.stderr;
+    assert!(err.contains("不接受 POST"), "{err}");
+    assert!(err.contains("does not accept POST here"), "{err}");
+    assert!(err.contains("http_peer.py"), "{err}");
+    assert!(!err.contains("服务器内部出错"), "{err}");
+    assert!(!err.contains("the server failed"), "{err}");
+    // GET works on that same server.
+    let done = get(&[&address]);
+    assert!(done.status.success(), "{done:?}");
+}
+
+#[test]
+fn method_not_allowed_says_which_method() {
+    let server = peer();
+    let done = post(&[&url(&server, "/get-only"), "a=b"]);
+    assert_error(&done);
+    assert!(done.stdout.starts_with("405 Method Not Allowed\n"));
+    assert!(done.stderr.contains("不接受 POST"), "{}", done.stderr);
+    assert!(done.stderr.contains("accept POST"), "{}", done.stderr);
+}
+
+#[test]
+fn oversized_headers_are_called_too_large() {
+    let server = peer();
+    for path in ["/big-header", "/many-headers"] {
+        let address = url(&server, path);
+        let done = get(&[&address]);
+        assert_error(&done);
+        assert!(done.stderr.contains(&address), "{}", done.stderr);
+        assert!(done.stderr.contains("头太大"), "{}", done.stderr);
+        assert!(done.stderr.contains("too large"), "{}", done.stderr);
+        assert!(!done.stderr.contains("not HTTP"), "{}", done.stderr);
+    }
+}
+
+#[test]
+fn each_redirect_is_reported_and_the_error_names_the_last_url() {
+    let server = peer();
+    let done = get(&[&url(&server, "/chain")]);
+    assert_error_after_hops(&done, 2);
+    let hops: Vec<_> = done.stderr.lines().take(2).collect();
+    assert_eq!(
+        hops,
+        [
+            format!("重定向 / redirect → {}", url(&server, "/chain2")),
+            format!("重定向 / redirect → {}", url(&server, "/missing")),
+        ]
+    );
+    let error = done.stderr.lines().nth(2).unwrap();
+    assert!(error.starts_with(&url(&server, "/missing")), "{error}");
+    assert!(error.contains("404"), "{error}");
+    assert!(!done.stderr.contains("/chain 回答"), "{}", done.stderr);
+}
+
+#[test]
+fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
+    let server = peer();
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let target = format!("http://127.0.0.1:{port}/gone");
+    let done = get(&[&url(&server, &format!("/goto?to={target}"))]);
+    assert_error_after_hops(&done, 1);
+    assert!(
+        done.stderr
+            .starts_with(&format!("重定向 / redirect → {target}\n")),
+        "{}",
+        done.stderr
+    );
+    assert!(done.stderr.contains(&format!("refused by {target}:")));
+}
+
+#[test]
+fn a_redirect_to_a_file_url_is_refused() {
+    let server = peer();
+    let address = url(&server, "/goto?to=file:///etc/passwd");
+    let done = get(&[&address]);
+    assert_error(&done);
+    assert!(done.stdout.is_empty(), "{}", done.stdout);
+    assert!(
+        done.stderr.contains("file:///etc/passwd"),
+        "{}",
+        done.stderr
+    );
+    assert!(done.stderr.contains("only http:// and https://"));
+    assert!(!done.stderr.contains("redirect →"), "{}", done.stderr);
+    assert!(!done.stderr.contains("404"), "{}", done.stderr);
+}
+
+#[test]
+fn a_hostile_location_never_reaches_the_terminal_raw() {
+    let server = peer();
+    let done = get(&[&url(&server, "/hostile")]);
+    // `get` has checked for control characters; bidi marks are not
+    // control characters, so look for them here.
+    assert!(!done.stderr.contains('\u{202e}'), "{:?}", done.stderr);
+    assert!(!done.stderr.contains('\u{9b}'), "{:?}", done.stderr);
+    assert!(
+        done.stderr.contains("/ok%E2%80%AEevil%C2%9B"),
+        "{}",
+        done.stderr
+    );
+    assert_error_after_hops(&done, 1);
+}
+
+#[test]
+fn a_gbk_page_with_no_declared_charset_is_guessed() {
+    let done = get_path("/gbk-plain");
+    assert!(done.status.success(), "{done:?}");
+    assert!(done.stdout.contains("\ncontent-type -- text/html\n"));
+    assert!(
+        done.stdout
+            .contains("<p>套接字是网络通信的基础，服务端先绑定地址"),
+        "{}",
+        done.stdout
+    );
+    assert!(!done.stdout.contains('\u{fffd}'), "{}", done.stdout);
+    assert!(done.stderr.contains("猜测是 GBK"), "{}", done.stderr);
+    assert!(done.stderr.contains("guessed GBK"), "{}", done.stderr);
+}
+
+/// Peak memory for a 10 MB body of any bytes is at most 3× the body.
+/// Measured by a wrapper that reads the child's `ru_maxrss` (Linux).
+#[cfg(target_os = "linux")]
+#[test]
+fn peak_memory_for_a_10_mb_body_is_at_most_three_times_the_body() {
+    let server = peer();
+    let body_kb = 10 * 1024;
+    let mut report = Vec::new();
+    for (hex, what) in [
+        ("090a", "tabs and line feeds"),
+        ("01", "control characters"),
+        ("ff", "bytes that are not UTF-8"),
+    ] {
+        let mut cmd = python("peak_rss.py");
+        cmd.arg(chapter_tests::bin("http-get"))
+            .arg(url(&server, &format!("/fill/{hex}")));
+        let done = run(cmd, LIMIT);
+        let last = done.stdout.lines().last().unwrap_or_default();
+        let fields: Vec<_> = last.split(' ').collect();
+        assert_eq!(fields.len(), 4, "{last}\n{}", done.stderr);
+        assert_eq!(fields[3], "0", "http-get failed: {}", done.stderr);
+        let peak_kb: u64 = fields[1].parse().unwrap();
+        report.push(format!("{what}: {peak_kb} KiB"));
+        assert!(
+            peak_kb <= 3 * body_kb,
+            "{what}: peak {peak_kb} KiB for a {body_kb} KiB body"
+        );
+    }
+    // Shown with --nocapture: the figures for the record.
+    println!("peak resident memory, 10 MB body: {}", report.join(", "));
+}
+
+/// An error after `hops` redirect lines: exit 1, the hops, two lines.
+fn assert_error_after_hops(done: &Finished, hops: usize) {
+    assert_eq!(done.status.code(), Some(1), "{done:?}");
+    let lines: Vec<_> = done.stderr.lines().collect();
+    assert_eq!(lines.len(), hops + 2, "{}", done.stderr);
+    for hop in &lines[..hops] {
+        assert!(hop.starts_with("重定向 / redirect → "), "{hop}");
+    }
 }
