@@ -7,7 +7,8 @@
 The check fails when
   * an {{#include}} names a file that does not exist or an anchor that is not
     in it (mdBook would silently leave the directive in the page);
-  * `mdbook build docs` fails, or any page still contains an unexpanded `{{#`;
+  * the book does not build (docs/build.py: mdBook, then Pagefind's search
+    index), or any page still contains an unexpanded `{{#`;
   * an expected-output block (docs/src/output/*.txt, included by the pages)
     no longer matches what the programs print now. Ports, dates and other
     values that change from run to run are masked before comparing.
@@ -18,13 +19,15 @@ child process is killed at the end, also on failure.
 import difflib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build  # noqa: E402  (docs/build.py: mdBook, then the search index)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -281,13 +284,13 @@ def check_includes():
 
 
 def check_build():
-    mdbook = shutil.which("mdbook")
-    if mdbook is None:
-        return ["mdbook is not installed (cargo install mdbook --locked)"]
+    """mdBook builds the book, Pagefind indexes it (docs/build.py), and no
+    page shows a directive mdBook left unexpanded."""
     out = DOCS / "book"
-    result = subprocess.run([mdbook, "build", str(DOCS)], capture_output=True, text=True)
-    if result.returncode != 0:
-        return ["mdbook build failed:\n" + result.stderr]
+    try:
+        stderr, summary = build.build(out=out)
+    except build.BuildError as err:
+        return [str(err)]
     problems = []
     for page in sorted(out.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
@@ -295,8 +298,8 @@ def check_build():
             problems.append(f"{page.relative_to(ROOT)}: an unexpanded {{{{# directive")
         if "ANCHOR:" in html or "ANCHOR_END:" in html:
             problems.append(f"{page.relative_to(ROOT)}: an ANCHOR comment shows (whole-file include of a file with anchors)")
-    if "[ERROR]" in result.stderr or "ERROR" in result.stderr:
-        problems.append("mdbook reported errors:\n" + result.stderr)
+    if "ERROR" in stderr:
+        problems.append("mdbook reported errors:\n" + stderr)
     return problems
 
 
