@@ -172,6 +172,22 @@ impl Spec {
         ..Spec::SERVER
     };
 
+    /// 课堂分步示例的预设：只有 `--host`/`--port`（`--port 0` 由系统挑选）。
+    ///
+    /// The live-coding stages of tcp-server (`cargo run -p tcp-server
+    /// --example 1-accept`) take only the host and the port; `command` is
+    /// what follows `cargo run -p` in `--help`.
+    pub const fn stage(command: &'static str) -> Spec {
+        Spec {
+            name: command,
+            version: env!("CARGO_PKG_VERSION"),
+            about: "tcp-server 分步示例 / a live-coding stage of tcp-server",
+            trace: false,
+            quiet: false,
+            ..Spec::SERVER
+        }
+    }
+
     /// 读本程序的命令行；`--help` 打印帮助，用错了说明原因并以 2 退出。
     ///
     /// Parses the process's arguments. Prints help or version and exits 0,
@@ -439,6 +455,20 @@ mod tests {
         assert_eq!(args.timeout, Duration::from_millis(500));
         let args = run(&CLIENT, &["--host", "h", "-i"]);
         assert!(args.interactive && args.messages.is_empty());
+    }
+
+    #[test]
+    fn a_stage_takes_host_and_port_only() {
+        let stage = Spec::stage("tcp-server --example 1-accept");
+        let args = run(&stage, &["--host", "127.0.0.1", "--port", "0"]);
+        assert_eq!((args.host.as_str(), args.port), ("127.0.0.1", 0));
+        for other in ["--trace", "-q", "--delay-ms", "-i", "--timeout"] {
+            assert!(stage.parse_from([other]).is_err(), "{other}");
+        }
+        let Ok(Parsed::Help(help)) = stage.parse_from(["-h"]) else {
+            panic!()
+        };
+        assert!(help.contains("cargo run -p tcp-server --example 1-accept --"));
     }
 
     #[test]

@@ -111,6 +111,35 @@ pub fn program(name: &str) -> Command {
     cmd
 }
 
+/// The path of an example of a package (`cargo run -p PACKAGE --example
+/// NAME`: the live-coding stages of tcp-server), built if needed.
+/// `cargo test` builds no examples of other packages, so the first call
+/// per example runs `cargo build -p PACKAGE --example NAME`.
+pub fn example(package: &str, name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let exe = std::env::current_exe().expect("current exe");
+    // target/<profile>/deps/<test> → target/<profile>
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
+    if !built.contains(name) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "-p", package, "--example", name])
+            .current_dir(workspace());
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("run cargo build");
+        assert!(status.success(), "cargo build --example {name} failed");
+        built.insert(name.to_string());
+    }
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    profile_dir.join("examples").join(file)
+}
+
 /// A command for a Python peer in `tests/py/`.
 pub fn python(script: &str) -> Command {
     let mut cmd = Command::new(python_exe());
@@ -267,6 +296,11 @@ impl Running {
     /// Whether the child is still running.
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
+    }
+
+    /// The child's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 }
 
