@@ -233,7 +233,64 @@ def http_raw():
     return outputs
 
 
-SCENARIOS = [tcp_session, tcp_merge, udp_apart, udp_session, socket_basics, http, http_raw]
+STAGES = ["1-accept", "2-echo", "3-threads", "4-pool"]
+
+
+def stages():
+    """tcp-server's live-coding stages: each one's diff from the one before
+    (the book shows only what changed), and what each prints."""
+    subprocess.run(
+        ["cargo", "build", "--quiet", "-p", "tcp-server", "--examples"], cwd=ROOT, check=True
+    )
+    outputs = {}
+    source = ROOT / "tcp-server" / "examples"
+    for old, new in zip(STAGES, STAGES[1:]):
+        a = (source / f"{old}.rs").read_text(encoding="utf-8").splitlines(keepends=True)
+        b = (source / f"{new}.rs").read_text(encoding="utf-8").splitlines(keepends=True)
+        diff = difflib.unified_diff(a, b, f"{old}.rs", f"{new}.rs", n=1)
+        outputs[f"stage-{new}.diff"] = "".join(diff)
+
+    def start(name):
+        proc = Proc([str(TARGET / "examples" / (name + EXE)), "--host", "127.0.0.1", "--port", "0"])
+        proc.wait_for("\n", proc.stdout)
+        return proc, int(proc.stdout().splitlines()[0].rsplit(":", 1)[1])
+
+    srv, port = start("1-accept")
+    socket.create_connection(("127.0.0.1", port), timeout=DEADLINE).close()
+    srv.finish()
+    outputs["stage-1-accept.txt"] = as_default_port(srv.stdout(), port)
+
+    srv, port = start("2-echo")
+    for message in ("第一位", "第二位"):
+        run("tcp-client", "--host", "127.0.0.1", "--port", str(port), message)
+    srv.wait_until(lambda out: out.count("服务端处理完成") == 2, srv.stdout)
+    srv.p.kill()
+    outputs["stage-2-echo.txt"] = as_default_port(srv.stdout(), port)
+
+    # 4-pool with its 8 workers busy and its queue of 32 full: one more.
+    srv, port = start("4-pool")
+    held = []
+    for i in range(8 + 32):
+        s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+        held.append(s)
+        if i < 8:
+            s.sendall(b"hi")
+            s.recv(1024)
+    late = run("tcp-client", "--host", "127.0.0.1", "--port", str(port))
+    srv.wait_for("refused", srv.stderr)
+    for s in held:
+        s.close()
+    srv.p.kill()
+    # Only stdout: the client next reports the closed connection, worded
+    # as EPIPE or as a reset depending on timing.
+    outputs["stage-4-pool.txt"] = late.stdout()
+    outputs["stage-4-pool-server.txt"] = as_default_port(srv.stderr(), port)
+    return outputs
+
+
+SCENARIOS = [
+    tcp_session, tcp_merge, udp_apart, udp_session, socket_basics, http, http_raw, stages,
+]
 
 # What changes from run to run, masked before comparing.
 MASKS = [
