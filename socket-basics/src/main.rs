@@ -22,10 +22,12 @@
 //!   connect、connect_ex；六个步骤接力用同一个套接字（`Walk`）
 //! - `data.rs`：收发数据和关闭（第 5、6 步，以及 UDP 的 sendto、recvfrom）
 //! - `options.rs`：地址、选项、超时、阻塞、描述符和 makefile
+//! - `raw.rs`：原始套接字（`--step raw`，不在导游里：结果取决于权限）
 
 mod data;
 mod families;
 mod options;
+mod raw;
 mod server;
 
 use std::ffi::OsString;
@@ -277,6 +279,16 @@ const ROWS: &[Row] = &[
     },
 ];
 
+/// 只能单独运行的项：结果取决于权限（普通用户会被拒绝），所以不在导游里。
+const ALONE: &[Row] = &[Row {
+    name: "raw",
+    part: Part::Server,
+    what: "原始套接字：直接收发 IP 包 / raw socket: whole IP packets",
+    python: "socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)",
+    rust: "Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4))",
+    run: raw::raw,
+}];
+
 /// 命令行要做的事。
 #[derive(Debug, PartialEq)]
 enum Command {
@@ -346,9 +358,11 @@ where
 fn find(name: &str) -> Result<&'static Row, String> {
     let name = name.trim();
     ROWS.iter()
+        .chain(ALONE)
         .find(|row| row.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            let valid: Vec<&str> = ROWS.iter().map(|row| row.name).collect();
+            let valid: Vec<&str> =
+                ROWS.iter().chain(ALONE).map(|row| row.name).collect();
             format!(
                 "没有叫 {name:?} 的项目 / unknown step {name:?}；\
                  可用的有 / valid steps: {}",
@@ -374,7 +388,7 @@ fn help() -> String {
 
 /// `--list`: one row per line, name first, so a script can take the names.
 fn list() {
-    for row in ROWS {
+    for row in ROWS.iter().chain(ALONE) {
         println!("{:<12} {}", row.name, row.what);
     }
 }
@@ -389,8 +403,9 @@ fn run(steps: &[&str]) -> io::Result<()> {
     let mut part = None;
     // 第 1～6 步接力用同一个服务端套接字：端口从 bind 到 close 都不变。
     let mut walk = server::Walk::default();
-    for row in ROWS {
-        if !tour && !steps.contains(&row.name) {
+    for row in ROWS.iter().chain(ALONE) {
+        let alone = ALONE.iter().any(|a| a.name == row.name);
+        if (tour && alone) || (!tour && !steps.contains(&row.name)) {
             continue;
         }
         if tour && part != Some(row.part) {
@@ -407,6 +422,10 @@ fn run(steps: &[&str]) -> io::Result<()> {
             "\n全部 {} 项都走完了 / all {} rows done.",
             ROWS.len(),
             ROWS.len()
+        );
+        println!(
+            "原始套接字要单独运行 / raw sockets on their own: \
+             cargo run -p socket-basics -- --step raw"
         );
     }
     Ok(())
@@ -454,6 +473,11 @@ mod tests {
         assert_eq!(
             parse(["--step", "bind", "--step=af_inet"]),
             Ok(Command::Run(vec!["bind", "AF_INET"]))
+        );
+        assert_eq!(
+            parse(["--step", "RAW"]),
+            Ok(Command::Run(vec!["raw"])),
+            "raw is found, though not in the tour"
         );
         assert_eq!(parse(["--list"]), Ok(Command::List));
         assert_eq!(parse(["-h"]), Ok(Command::Help));

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chapter_tests::{Finished, LIMIT, assert_clean, program, run};
+use chapter_tests::{Finished, LIMIT, assert_clean, bin, program, run};
 
 /// Every row the tour must show: the six steps, the four address families
 /// and the text's method table.
@@ -235,7 +235,83 @@ fn list_names_every_row() {
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    assert_eq!(names, ROWS);
+    // The tour's rows, then raw, which runs only on its own.
+    assert_eq!(names[..ROWS.len()], *ROWS);
+    assert_eq!(names[ROWS.len()..], ["raw"]);
+}
+
+/// Whether this process may open raw sockets (CAP_NET_RAW is bit 13 of
+/// CapEff); a child started from here inherits the same.
+#[cfg(target_os = "linux")]
+fn may_open_raw_sockets() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let caps = status
+        .lines()
+        .find_map(|line| line.strip_prefix("CapEff:"))
+        .expect("CapEff in /proc/self/status");
+    let caps = u64::from_str_radix(caps.trim(), 16).unwrap();
+    caps & (1 << 13) != 0
+}
+
+/// The lines after `=> ` and the notes of `--step raw`, which must say
+/// what happened and why, whichever way it went.
+fn assert_raw_explained(out: &Finished, privileged: bool) {
+    assert!(out.status.success(), "a refusal is no failure: {out:?}");
+    assert!(out.stderr.is_empty(), "stderr: {}", out.stderr);
+    assert_eq!(rows_named(&out.stdout), ["raw"], "{}", out.stdout);
+    let text = &out.stdout;
+    if privileged {
+        assert!(
+            text.contains("创建成功") && text.contains("created"),
+            "{text}"
+        );
+        assert!(text.contains("sent an ICMP echo request"), "{text}");
+        // The reply, read from behind a 20-byte IP header; or a clear word
+        // that this host ignores pings.
+        assert!(
+            (text.contains("前 20 字节是 IP 首部")
+                && text.contains("ICMP 类型 0")
+                && text.contains("IP header too"))
+                || text.contains("no echo reply within 1 s"),
+            "{text}"
+        );
+        assert!(!text.contains("refused"), "{text}");
+    } else {
+        assert!(text.contains("系统拒绝了 / refused"), "{text}");
+        assert!(
+            text.contains("预料之中") && text.contains("expected"),
+            "{text}"
+        );
+        assert!(text.contains("CAP_NET_RAW"), "{text}");
+        assert!(!text.contains("created"), "{text}");
+    }
+}
+
+#[test]
+fn raw_is_refused_or_pings_and_says_which() {
+    let out = tour(&["--step", "raw"]);
+    #[cfg(target_os = "linux")]
+    assert_raw_explained(&out, may_open_raw_sockets());
+    #[cfg(not(target_os = "linux"))]
+    assert_raw_explained(&out, !out.stdout.contains("refused"));
+}
+
+/// Run as root (as CI here is), the refusal a student sees is proved by
+/// dropping to the user nobody: no capabilities, so EPERM.
+#[cfg(target_os = "linux")]
+#[test]
+fn raw_as_a_normal_user_is_refused_and_explained() {
+    if !may_open_raw_sockets() {
+        // Already a normal user: the test above saw the refusal.
+        return;
+    }
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(bin("socket-basics"))
+        .args(["--step", "raw"]);
+    let out = run(cmd, LIMIT);
+    assert_raw_explained(&out, false);
+    assert!(out.stdout.contains("os error 1"), "EPERM: {}", out.stdout);
 }
 
 #[test]
