@@ -19,6 +19,7 @@ child process is killed at the end, also on failure.
 import difflib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -191,6 +192,18 @@ def socket_basics():
     return {"socket-basics.txt": run("socket-basics").stdout()}
 
 
+def socket_basics_raw():
+    """--step raw as a student runs it (refused), and with root as well."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return {"socket-basics-raw.txt": run("socket-basics", "--step", "raw").stdout()}
+    outputs = {"socket-basics-raw-root.txt": run("socket-basics", "--step", "raw").stdout()}
+    if shutil.which("setpriv"):  # drop to the user nobody: no CAP_NET_RAW
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        proc = Proc([*nobody, binary("socket-basics"), "--step", "raw"]).finish()
+        outputs["socket-basics-raw.txt"] = proc.stdout()
+    return outputs
+
+
 def http():
     peer = Proc([sys.executable, "-u", str(ROOT / "tests/py/http_peer.py"), "0"])
     peer.wait_for("\n", peer.stdout)
@@ -289,7 +302,8 @@ def stages():
 
 
 SCENARIOS = [
-    tcp_session, tcp_merge, udp_apart, udp_session, socket_basics, http, http_raw, stages,
+    tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
+    socket_basics_raw, http, http_raw, stages,
 ]
 
 # What changes from run to run, masked before comparing.
