@@ -11,7 +11,22 @@ The check fails when
     index), or any page still contains an unexpanded `{{#`;
   * an expected-output block (docs/src/output/*.txt, included by the pages)
     no longer matches what the programs print now. Ports, dates and other
-    values that change from run to run are masked before comparing.
+    values that change from run to run are masked before comparing, and so
+    are values that differ between systems (error numbers such as Linux's
+    111 and 11, the system's wording of an error, paths under /tmp);
+  * a page shows program output written by hand instead of captured: a
+    block with a bilingual line ("中文 / English"), the servers' reply
+    ("服务端接收到数据：") or a "$ " prompt, that is not an {{#include}} of
+    output/. Capture it in a scenario below; a block that really is meant as
+    hand-written gets `<!-- hand-written: why -->` on the line above it;
+  * a line break in a page's prose falls between two Chinese characters
+    (the browser shows it as a stray space: "直接 从");
+  * a sentence that speaks of a measurement (实测, 测得, measured …) quotes a
+    number that bench/results.md does not have (rounding allowed), or says
+    "一半"-style words where the results give a figure.
+
+`--self-test` runs these page checks on small broken examples and fails
+unless each is caught; it runs no program.
 
 Every program runs on 127.0.0.1 with ports picked by the system, and every
 child process is killed at the end, also on failure.
@@ -301,9 +316,38 @@ def stages():
     return outputs
 
 
+def usage_error():
+    """A wrong option: the usage error every program prints (exit 2)."""
+    return {"usage-error.txt": run("tcp-client", "--port", "abc").stderr()}
+
+
+def recv_until(sock, done):
+    data = b""
+    end = time.monotonic() + DEADLINE
+    while not done(data) and time.monotonic() < end:
+        chunk = sock.recv(1024)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("utf-8", "replace")
+
+
+def tcp_nc():
+    """The `nc -N` session of 15.2 as the reader types it: 你好, end, then
+    one more Enter. The server's replies are the real ones."""
+    srv, port = server("tcp-server", "--delay-ms", "0")
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=DEADLINE) as s:
+        s.sendall("你好\n".encode())
+        reply = recv_until(s, lambda d: d.endswith(b"\n"))
+        s.sendall(b"end\n")
+        rest = recv_until(s, lambda d: False)  # until the server closes
+    srv.p.kill()
+    return {"tcp-nc.txt": f"$ nc -N 127.0.0.1 10000\n你好\n{reply}end\n{rest}\n$\n"}
+
+
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
-    socket_basics_raw, http, http_raw, stages,
+    socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
 ]
 
 # What changes from run to run, masked before comparing.
@@ -315,6 +359,13 @@ MASKS = [
     (re.compile(r"\d+(\.\d+)? ?(ms|µs|s)\b"), "TIME"),
     (re.compile(r"(fd|fileno|SOCKET|描述符)(\D{0,12})\d+"), r"\1\2N"),
     (re.compile(r"/tmp/\S+"), "/tmp/…"),
+    # Values that differ between systems. An error number (connection
+    # refused is 111 on Linux, 61 on macOS, 10061 on Windows) and the
+    # system's sentence for it; a read timeout is WouldBlock on Unix and
+    # TimedOut on Windows.
+    (re.compile(r"[A-Za-z][^()（）:：\n]*? \(os error \d+\)"), "OS-MESSAGE (os error ERRNO)"),
+    (re.compile(r"(返回 / returns) [1-9]\d*"), r"\1 ERRNO"),
+    (re.compile(r"\b(?:WouldBlock|TimedOut)\b"), "WouldBlock|TimedOut"),
 ]
 
 
@@ -391,7 +442,230 @@ def check_outputs(outputs):
     return problems
 
 
+# --- checks of the pages' text -------------------------------------------
+
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`\s]*)")
+SHELL = {"sh", "bash", "shell", "console", "zsh", "powershell", "ps1", "cmd", "bat"}
+# Not program output: code.
+CODE = {"rust", "python", "py", "toml", "json", "c", "diff", "html", "js", "css"}
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+BILINGUAL = re.compile(f"[{HAN}][^/\n]*\\s/\\s[^/\n]*[A-Za-z]{{2,}}")
+REPLY = "服务端接收到数据："
+
+
+def blocks(lines):
+    """Fenced blocks of a page: (first line number, info, body lines, line above)."""
+    out, i = [], 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence, info, start = m.group(2), m.group(3).split(",")[0].lower(), i
+        j = i + 1
+        while j < len(lines) and not lines[j].strip().startswith(fence):
+            j += 1
+        above = next((lines[k] for k in range(start - 1, -1, -1) if lines[k].strip()), "")
+        out.append((start + 1, info, lines[start + 1:j], above))
+        i = j + 1
+    return out
+
+
+def output_like(line, info):
+    if info in SHELL:
+        line = re.sub(r"\s#\s.*$", "", line)  # a comment on a command
+    return bool(BILINGUAL.search(line)) or REPLY in line or (
+        info not in SHELL and line.startswith("$ "))
+
+
+def check_handwritten(pages):
+    """Output blocks come from output/ (captured), not from someone's hand."""
+    problems = []
+    for name, text in pages:
+        for number, info, body, above in blocks(text.splitlines()):
+            if info in CODE or "hand-written:" in above:
+                continue
+            if all(not l.strip() or l.strip().startswith("{{#include") for l in body):
+                continue
+            hits = [l for l in body if not l.strip().startswith("{{#") and output_like(l, info)]
+            if hits:
+                problems.append(
+                    f"{name}:{number}: program output written by hand: {hits[0].strip()[:70]!r}. "
+                    "Capture it: add a scenario to docs/check.py, run it with --update and "
+                    "{{#include output/NAME.txt}} (or mark the block <!-- hand-written: why -->)")
+    return problems
+
+
+def visible_ends(line):
+    """A source line's first and last characters as they will show."""
+    line = re.sub(r"\]\([^)]*\)", "]", line)  # [text](target) shows text
+    line = re.sub(r"^\s*(>\s*)*", "", line)
+    return line.strip(" \t*_~[]"), line
+
+
+# A Chinese character, or punctuation that sits inside a Chinese sentence.
+# Not after 。？！ (a sentence ended), and not next to a `code span`, where a
+# space is the usual spacing.
+IN_SENTENCE = re.compile(f"[{HAN}，、：；（）《》「」“”‘’…—]")
+
+
+def in_sentence(c):
+    return bool(IN_SENTENCE.match(c))
+
+
+def check_line_breaks(pages):
+    """No line break between two Chinese characters in prose: the browser
+    shows it as a space."""
+    problems = []
+    block_start = re.compile(r"^\s*(#|\||<|\{\{#|[-*+]\s|\d+\.\s|```|~~~|$)")
+    for name, text in pages:
+        lines = text.splitlines()
+        in_fence = None
+        for i, line in enumerate(lines[:-1]):
+            m = FENCE.match(line)
+            if m:
+                in_fence = None if in_fence and line.strip().startswith(in_fence) else (in_fence or m.group(2))
+                continue
+            if in_fence or not line.strip() or re.match(r"^\s*(#|\||<|\{\{#)", line):
+                continue
+            nxt = lines[i + 1]
+            if line.endswith("  ") or line.endswith("\\") or (
+                    block_start.match(nxt) and not nxt.startswith("  ")) or FENCE.match(nxt):
+                continue
+            left, _ = visible_ends(line)
+            right, _ = visible_ends(nxt)
+            if not left or not right:
+                continue
+            a, b = left[-1], right[0]
+            han = re.compile(f"[{HAN}]")
+            if in_sentence(a) and in_sentence(b) and (han.match(a) or han.match(b)):
+                problems.append(
+                    f"{name}:{i + 1}: a line break between {a!r} and {b!r} shows as a stray space: "
+                    f"join the lines (…{left[-12:]}⏎{right[:12]}…)")
+    return problems
+
+
+MEASURED = re.compile(r"实测|测得|测出|测量结果|\bmeasured\b", re.I)
+VAGUE = re.compile(r"大约一半|约一半|一半|大半|大多数|绝大多数|少数|几乎所有|about half|most of")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?(?![\w.])")
+
+
+def figures(results):
+    return set(NUMBER.findall(results))
+
+
+def agrees(quoted, known):
+    if quoted in known:
+        return True
+    if "/" in quoted:
+        return False
+    places = len(quoted.split(".")[1]) if "." in quoted else 0
+    value = float(quoted)
+    return any("/" not in k and round(float(k), places) == value for k in known)
+
+
+def claims(text):
+    """The sentences of a page's prose that speak of a measurement."""
+    prose, in_fence = [], None
+    for line in text.splitlines():
+        m = FENCE.match(line)
+        if m:
+            in_fence = None if in_fence and line.strip().startswith(in_fence) else (in_fence or m.group(2))
+            continue
+        if not in_fence and not line.lstrip().startswith(("{{#", "|", "<!--")):
+            prose.append(line)
+    body = re.sub(r"\]\([^)]*\)", "]", "\n".join(prose))  # link targets are not figures
+    for sentence in re.split(r"[。！？；\n]", body):
+        # Code spans are not figures either: `listen(5)`.
+        bare = re.sub(r"`[^`]*`", lambda m: "·" * len(m.group(0)), sentence)
+        for m in MEASURED.finditer(bare):
+            # Inside parentheses, the claim is the parenthetical.
+            opened = max(bare.rfind("（", 0, m.start()), bare.rfind("(", 0, m.start()))
+            close = len(bare)
+            if opened >= 0:
+                ends = [c for c in (bare.find("）", m.end()), bare.find(")", m.end())) if c >= 0]
+                close = min(ends) + 1 if ends else len(bare)
+            start = max(opened, 0)
+            yield sentence[start:close], bare[start:close]
+            break
+
+
+def check_bench_figures(pages, results):
+    """A measured claim in prose quotes figures bench/results.md has."""
+    known = figures(results)
+    problems = []
+    for name, text in pages:
+        for claim, bare in claims(text):
+            wrong = [n for n in NUMBER.findall(bare) if not agrees(n, known)]
+            if wrong:
+                problems.append(
+                    f"{name}: {claim.strip()!r} quotes {', '.join(wrong)}, which bench/results.md "
+                    "does not have: quote the figure from bench/results.md (rerun bench/run if it is new)")
+            vague = VAGUE.search(bare)
+            if vague:
+                problems.append(
+                    f"{name}: {claim.strip()!r} says {vague.group(0)!r} of a measurement: "
+                    "quote the figure from bench/results.md instead")
+    return problems
+
+
+def book_pages():
+    return [(page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8"))
+            for page in sorted(SRC.rglob("*.md"))]
+
+
+def check_text():
+    pages = book_pages()
+    results = ROOT / "bench" / "results.md"
+    bench = results.read_text(encoding="utf-8") if results.is_file() else ""
+    return check_handwritten(pages) + check_line_breaks(pages) + check_bench_figures(pages, bench)
+
+
+def self_test():
+    """Each page check catches a small broken example, and passes its fixed twin."""
+    results = "| C | Rust | Python |\n| 500 | 0/500 | 454/500 |\n| ratio | 7.54× | 0.30× |\n"
+    cases = [
+        ("hand-written output", check_handwritten,
+         "```text\n用法错误 / usage error: --port 需要一个数\n```\n",
+         "```text\n{{#include output/usage-error.txt}}\n```\n"),
+        ("hand-written reply in a session", check_handwritten,
+         "```text\n$ nc -N 127.0.0.1 10000\n你好\n服务端接收到数据：你好\n```\n",
+         "<!-- hand-written: what a reader types -->\n```text\n$ nc -N 127.0.0.1 10000\n服务端接收到数据：你好\n```\n"),
+        ("line break between Chinese characters", check_line_breaks,
+         "我们直接\n从 crate 开始。\n", "我们直接从\ncrate 开始。\n"),
+        ("line break before a Chinese quote", check_line_breaks,
+         "不保证\n“一次发送”对应一次接收。\n", "不保证“一次发送”对应一次接收，\nTCP 只保证顺序。\n"),
+        ("line break in a list item", check_line_breaks,
+         "- 先启动\n  服务端。\n", "- 先启动服务端。\n- 再启动客户端。\n"),
+        ("a figure bench/results.md does not have", None,
+         "我们实测：500 个连接时 190 个失败。\n", "我们实测：500 个连接时 454/500 失败，快 7.5 倍。\n"),
+        ("a vague word for a measured figure", None,
+         "（我们实测：500 个同时连接，`listen(5)` 的 Python 服务端大约一半超时）\n",
+         "（我们实测：500 个同时连接，`listen(5)` 的 Python 服务端 454/500 失败）\n"),
+    ]
+    failed = 0
+    for what, check, broken, fixed in cases:
+        def run_check(text):
+            pages = [("example.md", text)]
+            return check(pages) if check else check_bench_figures(pages, results)
+        caught, clean = run_check(broken), run_check(fixed)
+        ok = bool(caught) and not clean
+        failed += not ok
+        print(f"book check self-test: {what}: " + (
+            "ok" if ok else f"FAILED (broken: {caught}, fixed: {clean})"))
+    sample = "返回 / returns 111（ConnectionRefused: Connection refused (os error 111)）"
+    windows = "返回 / returns 10061（ConnectionRefused: No connection could be made because the target machine actively refused it. (os error 10061)）"
+    ok = masked(sample) == masked(windows)
+    failed += not ok
+    print("book check self-test: Linux and Windows error numbers mask alike: " + ("ok" if ok else "FAILED"))
+    total = len(cases) + 1
+    print(f"book check self-test: {total - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def main():
+    if "--self-test" in sys.argv:
+        return self_test()
     try:
         outputs = capture()
         if "--update" in sys.argv:
@@ -399,7 +673,7 @@ def main():
             for name, text in outputs.items():
                 (OUTPUT / name).write_text(text, encoding="utf-8")
             print(f"wrote {len(outputs)} files to {OUTPUT.relative_to(ROOT)}")
-        problems = check_includes() + check_outputs(outputs) + check_build()
+        problems = check_includes() + check_outputs(outputs) + check_text() + check_build()
     finally:
         for child in children:
             if child.poll() is None:
@@ -410,7 +684,7 @@ def main():
     if problems:
         print(f"book check: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"book check: ok ({len(outputs)} outputs compared, includes and build fine)")
+    print(f"book check: ok ({len(outputs)} outputs compared; includes, page text and build fine)")
     return 0
 
 
