@@ -609,6 +609,31 @@ def check_bench_figures(pages, results):
     return problems
 
 
+def check_svgs():
+    """Diagrams are SVG text that scales to a phone: a viewBox, no fixed
+    width or height, CJK fonts named, no text smaller than 12 px."""
+    import xml.etree.ElementTree as ET
+    problems = []
+    for svg in sorted(SRC.rglob("*.svg")):
+        name = svg.relative_to(ROOT).as_posix()
+        text = svg.read_text(encoding="utf-8")
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError as err:
+            problems.append(f"{name}: not well-formed XML: {err}")
+            continue
+        if "viewBox" not in root.attrib:
+            problems.append(f"{name}: no viewBox, so it cannot scale to a phone")
+        if {"width", "height"} & root.attrib.keys():
+            problems.append(f"{name}: a fixed width/height on <svg>; size it with the page (width:100%)")
+        if "Noto Sans CJK SC" not in text or "sans-serif" not in text:
+            problems.append(f"{name}: name a CJK font and a generic fallback in font-family")
+        small = [s for s in re.findall(r"font-size:\s*([\d.]+)px", text) if float(s) < 12]
+        if small:
+            problems.append(f"{name}: text of {small[0]} px, too small at 390 px wide")
+    return problems
+
+
 def book_pages():
     return [(page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8"))
             for page in sorted(SRC.rglob("*.md"))]
@@ -673,7 +698,8 @@ def main():
             for name, text in outputs.items():
                 (OUTPUT / name).write_text(text, encoding="utf-8")
             print(f"wrote {len(outputs)} files to {OUTPUT.relative_to(ROOT)}")
-        problems = check_includes() + check_outputs(outputs) + check_text() + check_build()
+        problems = (check_includes() + check_outputs(outputs) + check_text() + check_svgs()
+                    + check_build())
     finally:
         for child in children:
             if child.poll() is None:
