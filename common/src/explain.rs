@@ -136,10 +136,12 @@ pub fn no_reply(
     explained(
         ErrorKind::TimedOut,
         format!(
-            "{secs} 秒内没有收到 {peer} 的回答：服务端可能没有运行，先运行 cargo run -p {server}"
+            "超时：{secs} 秒内没有收到 {peer} 的回答。UDP 不保证送达：数据报可能丢了，\
+             也可能服务端没有运行（先运行 cargo run -p {server}）"
         ),
         format!(
-            "no answer from {peer} within {secs} s: the server may not be running"
+            "timed out: no answer from {peer} within {secs} s. UDP does not \
+             guarantee delivery: the datagram may be lost, or the server is not running"
         ),
     )
 }
