@@ -38,6 +38,9 @@ pub struct Spec {
     pub interactive: bool,
     /// Whether `-q/--quiet` (a server prints no line per message) is accepted.
     pub quiet: bool,
+    /// Whether `--drop P` and `--seed N` (lose datagrams on purpose) are
+    /// accepted.
+    pub drop: bool,
 }
 
 /// 读好的命令行选项，没给的用默认值。
@@ -54,6 +57,10 @@ pub struct Args {
     pub trace: bool,
     pub interactive: bool,
     pub quiet: bool,
+    /// `--drop`: the fraction of datagrams to lose on purpose, `0 <= P < 1`.
+    pub drop: f64,
+    /// `--seed`: fixes which datagrams `--drop` loses.
+    pub seed: Option<u64>,
 }
 
 impl Args {
@@ -159,6 +166,7 @@ impl Spec {
         trace: true,
         interactive: false,
         quiet: true,
+        drop: false,
     };
 
     /// 客户端的预设：`--host`/`--port`、`--trace`、`-i`；清单里只写不同的地方。
@@ -223,6 +231,8 @@ impl Spec {
         let mut trace = false;
         let mut interactive = false;
         let mut quiet = false;
+        let mut drop_fraction = 0.0;
+        let mut seed = None;
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
@@ -274,6 +284,12 @@ impl Spec {
                     interactive = true;
                 }
                 Short('q') | Long("quiet") if self.quiet => quiet = true,
+                Long("drop") if self.drop => {
+                    drop_fraction = fraction(&parser.value()?)?;
+                }
+                Long("seed") if self.drop => {
+                    seed = Some(number(&parser.value()?, "--seed", "≥ 0")?);
+                }
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
@@ -305,6 +321,8 @@ impl Spec {
             trace,
             interactive,
             quiet,
+            drop: drop_fraction,
+            seed,
         }))
     }
 
@@ -356,6 +374,10 @@ impl Spec {
         if self.quiet {
             text += "  -q, --quiet      不逐条打印收到的消息 / no line per message received\n";
         }
+        if self.drop {
+            text += "  --drop P         故意丢掉这个比例的数据报，0 ≤ P < 1，默认 0 / drop this fraction of datagrams on purpose\n";
+            text += "  --seed N         --drop 的随机种子：同一个种子丢同一批 / random seed for --drop\n";
+        }
         text += "  -h, --help       显示本帮助 / show this help\n";
         text += "  -V, --version    显示版本 / show the version";
         text
@@ -378,6 +400,18 @@ where
         )
         .into()
     })
+}
+
+/// The value of `--drop`: a fraction, `0 <= P < 1` (1 would answer no one).
+fn fraction(value: &std::ffi::OsStr) -> Result<f64, String> {
+    let text = value.to_string_lossy();
+    match text.trim().parse::<f64>() {
+        Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "--drop 是要丢掉的比例，应满足 0 ≤ P < 1（例如 0.3），收到 {text:?} \
+             / --drop takes a fraction 0 ≤ P < 1 (e.g. 0.3), got {text:?}"
+        )),
+    }
 }
 
 /// The value of `--timeout`: seconds, more than 0 and at most a day.
@@ -494,6 +528,32 @@ mod tests {
         assert!(CLIENT.parse_from(["--timeout", "nan"]).is_err());
         assert!(CLIENT.parse_from(["--timeout", "1e-12"]).is_err());
         assert!(CLIENT.parse_from(["-i", "given"]).is_err());
+    }
+
+    #[test]
+    fn drop_takes_a_fraction_below_one() {
+        const UDP: Spec = Spec {
+            drop: true,
+            ..Spec::SERVER
+        };
+        let args = run(&UDP, &["--host", "h"]);
+        assert_eq!((args.drop, args.seed), (0.0, None));
+        let args = run(&UDP, &["--host", "h", "--drop", "0.3", "--seed", "7"]);
+        assert_eq!((args.drop, args.seed), (0.3, Some(7)));
+        assert_eq!(run(&UDP, &["--host", "h", "--drop", "0"]).drop, 0.0);
+        for bad in ["1", "1.5", "-0.1", "nan", "inf", "abc", "", "50%"] {
+            let err = UDP.parse_from(["--drop", bad]).unwrap_err();
+            assert!(err.contains("0 ≤ P < 1"), "{bad}: {err}");
+            assert!(err.contains(&format!("{bad:?}")), "{bad}: {err}");
+        }
+        assert!(UDP.parse_from(["--seed", "-1"]).is_err());
+        // Only a program that opts in takes them.
+        assert!(SERVER.parse_from(["--drop", "0.5"]).is_err());
+        assert!(SERVER.parse_from(["--seed", "1"]).is_err());
+        let Ok(Parsed::Help(help)) = UDP.parse_from(["--help"]) else {
+            panic!()
+        };
+        assert!(help.contains("--drop P") && help.contains("--seed N"));
     }
 
     #[test]

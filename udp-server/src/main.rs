@@ -16,6 +16,7 @@
 //!
 //! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑一个空闲端口；
 //! `--trace` 在 stderr 显示收发的每个字节；`--quiet` 不逐条打印收到的数据报。
+//! `--drop 0.3` 故意丢掉三成收到的数据报，在本机上也能看见 UDP 丢包。
 //! 全部选项见 `--help`。
 
 use std::io;
@@ -30,6 +31,8 @@ use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{BUFFER_SIZE, escape_control, explain};
 use socket2::{Domain, Socket, Type};
+
+mod loss; // --drop：故意丢包，见 loss.rs
 
 fn main() -> ExitCode {
     let args = SPEC.parse();
@@ -59,6 +62,7 @@ fn run(args: &Args) -> io::Result<()> {
     // UDP 没有 listen/accept：绑定之后直接收数据报。
     let mut buf = vec![0; DATAGRAM_MAX];
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
+    let mut loss = loss::Loss::new(args.drop, args.seed); // --drop P
     loop {
         // 3. 接收数据和发送方地址 — Python: data, add = soc.recvfrom(1024)
         let (n, add) = match soc.recv_from(&mut buf) {
@@ -81,6 +85,16 @@ fn run(args: &Args) -> io::Result<()> {
 
         // Python: val = data.decode('utf-8')（非法字节变成 �，不会出错）
         let val = String::from_utf8_lossy(data);
+
+        // 原文没有这一步：--drop 时假装一部分数据报在路上丢了，不回复。
+        if loss.drop_this() {
+            let val = escape_control(&val);
+            println!(
+                "（故意丢弃 {add} 发来的数据报 {val}，不回复 \
+                 / dropped the datagram from {add} on purpose: no reply）"
+            );
+            continue;
+        }
 
         // Python: print('客户端地址：', add, '客户端数据', val)；控制字符转义后才打印
         if !args.quiet {
@@ -106,11 +120,12 @@ fn run(args: &Args) -> io::Result<()> {
     }
 }
 
-/// 这个程序接受的选项：服务端的预设，不多不少。
+/// 这个程序接受的选项：服务端的预设，加上 --drop。
 const SPEC: Spec = Spec {
     name: env!("CARGO_PKG_NAME"),
     version: env!("CARGO_PKG_VERSION"),
     about: "15.3.2 UDP 服务端 / UDP server",
+    drop: true, // --drop P、--seed N：故意丢包，看 UDP 的不可靠
     ..Spec::SERVER
 };
 
