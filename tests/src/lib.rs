@@ -81,27 +81,45 @@ pub fn workspace() -> &'static Path {
 /// `cargo build -p NAME` (quick when it is up to date) into the same target
 /// directory as this test.
 pub fn bin(name: &str) -> PathBuf {
-    static BUILT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    built(&["-p", name, "--bin", name], Path::new(name))
+}
+
+/// The path of an example of a package (`cargo run -p PACKAGE --example
+/// NAME`: tcp-server's live-coding stages, udp-client's retry answer),
+/// built if needed: `cargo test` builds no examples of other packages.
+pub fn example(package: &str, name: &str) -> PathBuf {
+    let path = Path::new("examples").join(name);
+    built(&["-p", package, "--example", name], &path)
+}
+
+/// Runs `cargo build ARGS` once per process, then gives the path of `file`
+/// (without .exe) in the target directory of this test's profile.
+fn built(args: &[&str], file: &Path) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashSet<Vec<String>>>> = OnceLock::new();
     let exe = std::env::current_exe().expect("current exe");
     // target/<profile>/deps/<test> → target/<profile>
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .expect("test binary lives in target/<profile>/deps");
+    let key: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
-    if !built.contains(name) {
+    if !built.contains(&key) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", name, "--bin", name])
+        cmd.args(["build", "--quiet"])
+            .args(args)
             .current_dir(workspace());
         if profile_dir.file_name().is_some_and(|p| p == "release") {
             cmd.arg("--release");
         }
         let status = cmd.status().expect("run cargo build");
-        assert!(status.success(), "cargo build -p {name} failed");
-        built.insert(name.to_string());
+        assert!(status.success(), "cargo build {args:?} failed");
+        built.insert(key);
     }
-    profile_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    let mut path = profile_dir.join(file).into_os_string();
+    path.push(std::env::consts::EXE_SUFFIX);
+    path.into()
 }
 
 /// A command for one of the chapter's programs.
@@ -109,35 +127,6 @@ pub fn program(name: &str) -> Command {
     let mut cmd = Command::new(bin(name));
     cmd.env("RUST_BACKTRACE", "1"); // a panic would then be plain to see
     cmd
-}
-
-/// The path of an example of a package (`cargo run -p PACKAGE --example
-/// NAME`: the live-coding stages of tcp-server), built if needed.
-/// `cargo test` builds no examples of other packages, so the first call
-/// per example runs `cargo build -p PACKAGE --example NAME`.
-pub fn example(package: &str, name: &str) -> PathBuf {
-    static BUILT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let exe = std::env::current_exe().expect("current exe");
-    // target/<profile>/deps/<test> → target/<profile>
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary lives in target/<profile>/deps");
-    let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
-    if !built.contains(name) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", package, "--example", name])
-            .current_dir(workspace());
-        if profile_dir.file_name().is_some_and(|p| p == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("run cargo build");
-        assert!(status.success(), "cargo build --example {name} failed");
-        built.insert(name.to_string());
-    }
-    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    profile_dir.join("examples").join(file)
 }
 
 /// A command for a Python peer in `tests/py/`.
