@@ -203,6 +203,28 @@ def udp_session():
     }
 
 
+def udp_loss():
+    # Seed 53 at one half: the 1st datagram passes, the 2nd and 3rd are
+    # lost, then two pass. The plain client stops at the 2nd; the retry
+    # answer sends it three times.
+    lossy = ("--drop", "0.5", "--seed", "53")
+    srv, port = server("udp-server", *lossy)
+    plain = run("udp-client", "--host", "127.0.0.1", "--port", port, "--delay-ms", "0", "--timeout", "1")
+    srv.wait_for("不回复", srv.stdout)
+    srv.p.kill()
+    srv2, port2 = server("udp-server", *lossy)
+    retry = Proc([str(TARGET / "examples" / ("retry" + EXE)),
+                  "--host", "127.0.0.1", "--port", port2, "--delay-ms", "0"]).finish()
+    srv2.wait_for("客户端数据 53\n", srv2.stdout)
+    srv2.p.kill()
+    return {
+        "udp-loss-server.txt": as_default_port(srv.stdout(), port),
+        "udp-loss-client.txt": plain.stdout() + as_default_port(plain.stderr(), port),
+        "udp-loss-retry.txt": retry.stdout(),
+        "udp-loss-retry-server.txt": as_default_port(srv2.stdout(), port2),
+    }
+
+
 def socket_basics():
     return {"socket-basics.txt": run("socket-basics").stdout()}
 
@@ -348,6 +370,7 @@ def tcp_nc():
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
     socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
+    udp_loss,
 ]
 
 # What changes from run to run, masked before comparing.
@@ -377,6 +400,7 @@ def masked(text):
 
 def capture():
     subprocess.run(["cargo", "build", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--quiet", "-p", "udp-client", "--example", "retry"], cwd=ROOT, check=True)
     outputs = {}
     for scenario in SCENARIOS:
         outputs.update(scenario())
