@@ -39,8 +39,9 @@ pub fn raw(_: &mut Walk) -> io::Result<()> {
 }
 
 /// Sends one ICMP echo request to 127.0.0.1 and shows the IP packets that
-/// come back: the raw socket gets each one whole, IP header first. At most
-/// eight packets or one second, whichever comes first.
+/// come back: the raw socket gets each one whole, IP header first. It sees
+/// every ICMP packet of the host (port-unreachable notes from other
+/// programs too), so it reads at most 64 packets or for one second.
 fn ping(soc: &Socket) -> io::Result<()> {
     let lo = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     // Python: soc.bind(('127.0.0.1', 0)) —— Windows 要先绑定才能接收
@@ -56,7 +57,7 @@ fn ping(soc: &Socket) -> io::Result<()> {
 
     let deadline = Instant::now() + Duration::from_secs(1);
     let mut buf = [0u8; 1500];
-    for _ in 0..8 {
+    for _ in 0..64 {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
