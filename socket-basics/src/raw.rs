@@ -10,6 +10,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::server::Walk;
 
+// ANCHOR: raw
 /// raw：创建一个 ICMP 原始套接字。普通用户会被系统拒绝，这是正常结果；
 /// 有 root 或 CAP_NET_RAW 权限时，向 127.0.0.1 发一个 ping，看收到的 IP 包。
 pub fn raw(_: &mut Walk) -> io::Result<()> {
@@ -37,6 +38,7 @@ pub fn raw(_: &mut Walk) -> io::Result<()> {
     );
     ping(&soc)
 }
+// ANCHOR_END: raw
 
 /// Sends one ICMP echo request to 127.0.0.1 and shows the IP packets that
 /// come back: the raw socket gets each one whole, IP header first. It sees
