@@ -10,7 +10,7 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chapter_tests::{
     LIMIT, Server, assert_clean, connect, example, read_exactly, reply,
@@ -161,9 +161,41 @@ fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
     assert_clean(&server.stdout());
 }
 
+/// The answer to the book's exercise 3 (`4-pool-idle`): a client silent
+/// for 10 s is told so and dropped, and its worker serves the queue.
+#[test]
+fn the_exercise_answer_frees_a_worker_from_a_silent_client() {
+    let server = stage("4-pool-idle");
+    let started = Instant::now();
+    let mut busy: Vec<TcpStream> = (0..WORKERS)
+        .map(|i| {
+            let mut client = connect(server.addr);
+            let message = format!("忙{i}");
+            assert_eq!(round_trip(&mut client, &message), reply(&message));
+            client
+        })
+        .collect();
+    let mut queued = connect(server.addr);
+    assert_eq!(round_trip(&mut queued, "轮到我了"), reply("轮到我了"));
+    // Not before the silent ones had been silent for 10 s.
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(9), "served after {waited:?}");
+    let mut bye = String::new();
+    busy[0].read_to_string(&mut bye).unwrap();
+    assert_eq!(
+        bye,
+        "太久没说话，服务端断开了连接 / idle too long, disconnected"
+    );
+    let out = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |t| t.contains("秒没说话"));
+    assert!(out.contains(" 10 秒没说话，已断开"), "{out}");
+}
+
 #[test]
 fn stages_take_host_and_port_and_nothing_else() {
-    for name in ["1-accept", "2-echo", "3-threads", "4-pool"] {
+    for name in ["1-accept", "2-echo", "3-threads", "4-pool", "4-pool-idle"] {
         let mut cmd = stage_command(name);
         cmd.arg("--help");
         let done = run(cmd, LIMIT);
