@@ -169,17 +169,13 @@ def tcp_merge():
 
 
 def udp_apart():
+    # The client the book tells students to run.
     srv, port = server("udp-server", "--trace")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(DEADLINE)
-        s.sendto(b"two", ("127.0.0.1", int(port)))
-        s.sendto(b"three", ("127.0.0.1", int(port)))
-        s.recv(1024)
-        s.recv(1024)
+    client = Proc([sys.executable, str(ROOT / "tests/py/udp_apart.py"), "127.0.0.1", port]).finish()
     # The last line of the last block: the reply's UTF-8 line after "three".
     srv.wait_until(lambda err: err.count("UTF-8:") == 2, srv.stderr)
     srv.p.kill()
-    return {"udp-apart.txt": as_default_port(srv.stderr(), port)}
+    return {"udp-apart.txt": as_default_port(srv.stderr(), port), "udp-apart-client.txt": client.stdout()}
 
 
 def udp_session():
