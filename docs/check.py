@@ -336,8 +336,23 @@ def stages():
 
 
 def usage_error():
-    """A wrong option: the usage error every program prints (exit 2)."""
-    return {"usage-error.txt": run("tcp-client", "--port", "abc").stderr()}
+    """Wrong options: the usage errors every program prints (exit 2), as
+    `cargo run -p tcp-client -- ...` shows them: cargo sets CARGO and
+    CARGO_PKG_NAME for the program it runs, and the program names itself
+    by them."""
+    env = {"CARGO": "cargo", "CARGO_PKG_NAME": "tcp-client"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        bad_value = run("tcp-client", "--port", "abc").stderr()
+        near_miss = run("tcp-client", "--prot", "1").stderr()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return {"usage-error.txt": bad_value + "\n" + near_miss}
 
 
 def recv_until(sock, done):

@@ -9,6 +9,7 @@ use std::process;
 use std::time::Duration;
 
 use crate::println;
+use crate::usage::{self, Entry, Usage};
 
 use lexopt::prelude::*;
 
@@ -213,7 +214,10 @@ impl Spec {
         I: IntoIterator,
         I::Item: Into<OsString>,
     {
-        self.parse_inner(args).map_err(|e| e.to_string())
+        self.parse_inner(args).map_err(|e| {
+            let entries = self.entries();
+            Usage::from_lexopt(e, &usage::known(&entries)).to_string()
+        })
     }
 
     fn parse_inner<I>(&self, args: I) -> Result<Parsed, lexopt::Error>
@@ -236,9 +240,11 @@ impl Spec {
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
+                    usage::reject_value(&mut parser, "--help")?;
                     return Ok(Parsed::Help(self.help()));
                 }
                 Short('V') | Long("version") => {
+                    usage::reject_value(&mut parser, "--version")?;
                     return Ok(Parsed::Version(format!(
                         "{} {}",
                         self.name, self.version
@@ -326,61 +332,131 @@ impl Spec {
         }))
     }
 
-    /// The `--help` text, Chinese and English side by side.
+    /// The `--help` text: usage line, arguments, options (see
+    /// [`usage::help`]).
     pub fn help(&self) -> String {
-        let name = self.name;
-        let mut text =
-            format!("{}\n\n用法 / usage: cargo run -p {name} --", self.about);
-        text += " [选项/options]";
+        let mut arguments = Vec::new();
+        let mut usage_line = "[OPTIONS]".to_string();
         if let Some(defaults) = self.messages {
-            text += &format!(" [消息/MESSAGE…]  (默认/default: {defaults:?})");
+            usage_line += " [MESSAGE]...";
+            let shown = defaults
+                .iter()
+                .map(|m| match m.contains(' ') {
+                    true => format!("\"{m}\""),
+                    false => m.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            arguments.push(
+                Entry::new("[MESSAGE]...", "要发送的消息", "messages to send")
+                    .default(&shown, &shown),
+            );
         }
-        text += "\n\n选项 / options:\n";
-        let host = if self.server {
-            "绑定的地址，0.0.0.0 = 所有网卡 / address to bind"
+        usage::help(
+            self.about,
+            &usage::invocation(self.name),
+            &usage_line,
+            &arguments,
+            &self.entries(),
+            "",
+        )
+    }
+
+    /// The options this program accepts, as `--help` lists them.
+    fn entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        let (zh, en) = if self.server {
+            (
+                "绑定的地址，0.0.0.0 = 所有网卡",
+                "address to bind, 0.0.0.0 = all",
+            )
         } else {
-            "服务端的地址 / server to reach"
+            ("服务端的地址", "the server to reach")
         };
-        text += &format!(
-            "  --host H         {host}\n\
-             \x20                  （默认：本机主机名 / default: this machine's hostname）\n"
+        entries.push(
+            Entry::new("--host <HOST>", zh, en)
+                .default("本机主机名", "this machine's hostname"),
         );
-        text += if self.server {
-            "  --port P         端口，默认 10000，0 = 由系统挑选 / port, 0 lets the system pick\n"
+        let (zh, en) = if self.server {
+            ("端口，0 = 由系统挑选", "port, 0 lets the system pick")
         } else {
-            "  --port P         服务端的端口，默认 10000 / the server's port\n"
+            ("服务端的端口", "the server's port")
         };
+        let port = crate::DEFAULT_PORT;
+        entries.push(Entry::new("--port <PORT>", zh, en).default(port, port));
         if let Some(ms) = self.delay_ms {
-            text += &format!(
-                "  --delay-ms N     等待毫秒数，即原文的 sleep(1)，默认 {ms} / pause in ms\n"
+            entries.push(
+                Entry::new(
+                    "--delay-ms <MS>",
+                    "等待的毫秒数，即原文的 sleep(1)",
+                    "pause in milliseconds (the text's sleep(1))",
+                )
+                .default(ms, ms),
             );
         }
         if let Some(n) = self.backlog {
-            text += &format!(
-                "  --backlog N      listen() 的排队上限，默认 {n} / listen() backlog\n"
+            entries.push(
+                Entry::new(
+                    "--backlog <N>",
+                    "listen() 的排队上限",
+                    "listen() backlog",
+                )
+                .default(n, n),
             );
         }
         if let Some(s) = self.timeout_s {
-            text += &format!(
-                "  --timeout S      最多等待回答的秒数，默认 {s} / seconds to wait for an answer\n"
+            entries.push(
+                Entry::new(
+                    "--timeout <SECS>",
+                    "最多等待回答的秒数",
+                    "seconds to wait for an answer",
+                )
+                .default(s, s),
             );
         }
         if self.trace {
-            text += "  --trace          在 stderr 显示每次收发的字节 / show every send and recv as bytes\n";
+            entries.push(Entry::new(
+                "--trace",
+                "在 stderr 显示每次收发的字节",
+                "show every send and recv as bytes on stderr",
+            ));
         }
         if self.interactive {
-            text += "  -i, --interactive\n                   从终端逐行读取消息，end 或 Ctrl-D 结束 / read messages line by line\n";
+            entries.push(Entry::new(
+                "-i, --interactive",
+                "从终端逐行读取消息，end 或 Ctrl-D 结束",
+                "read messages line by line, until end or Ctrl-D",
+            ));
         }
         if self.quiet {
-            text += "  -q, --quiet      不逐条打印收到的消息 / no line per message received\n";
+            entries.push(Entry::new(
+                "-q, --quiet",
+                "不逐条打印收到的消息",
+                "no line per message received",
+            ));
         }
         if self.drop {
-            text += "  --drop P         故意丢掉这个比例的数据报，0 ≤ P < 1，默认 0 / drop this fraction of datagrams on purpose\n";
-            text += "  --seed N         --drop 的随机种子：同一个种子丢同一批 / random seed for --drop\n";
+            entries.push(
+                Entry::new(
+                    "--drop <P>",
+                    "故意丢掉这个比例的数据报，0 ≤ P < 1",
+                    "drop this fraction of datagrams on purpose, 0 ≤ P < 1",
+                )
+                .default(0, 0),
+            );
+            entries.push(Entry::new(
+                "--seed <N>",
+                "--drop 的随机种子：同一个种子丢同一批",
+                "random seed for --drop: the same seed drops the same ones",
+            ));
         }
-        text += "  -h, --help       显示本帮助 / show this help\n";
-        text += "  -V, --version    显示版本 / show the version";
-        text
+        entries.push(Entry::new("-h, --help", "显示本帮助", "show this help"));
+        entries.push(Entry::new(
+            "-V, --version",
+            "显示版本",
+            "show the version",
+        ));
+        entries
     }
 }
 
@@ -394,9 +470,10 @@ where
 {
     let text = value.to_string_lossy();
     text.trim().parse().map_err(|_| {
-        format!(
-            "{option} 需要一个数（{range}），收到 {text:?} \
-             / {option} needs a number, got {text:?}"
+        let got = usage::quote(value);
+        Usage::new(
+            format!("{option} 需要一个数（{range}），收到 {got}"),
+            format!("{option} needs a number, got {got}"),
         )
         .into()
     })
@@ -417,11 +494,12 @@ fn fraction(value: &std::ffi::OsStr) -> Result<f64, String> {
 /// The value of `--timeout`: seconds, more than 0 and at most a day.
 pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
     let text = value.to_string_lossy();
+    let got = usage::quote(value);
     match text.trim().parse::<f64>() {
         Ok(s) if (0.001..=86_400.0).contains(&s) => Ok(s),
         _ => Err(format!(
-            "--timeout 应在 0.001 到 86400 秒之间，收到 {text:?} \
-             / --timeout must be 0.001 to 86400 seconds, got {text:?}"
+            "--timeout 应在 0.001 到 86400 秒之间，收到 {got}\n\
+             --timeout must be 0.001 to 86400 seconds, got {got}"
         )),
     }
 }
@@ -430,9 +508,7 @@ pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
 ///
 /// Prints a usage error and exits with status 2.
 pub fn usage_exit(name: &str, message: &str) -> ! {
-    eprintln!("用法错误 / usage error: {message}");
-    eprintln!("运行 / run: cargo run -p {name} -- --help");
-    process::exit(2)
+    usage::exit(name, message)
 }
 
 #[cfg(test)]
@@ -502,7 +578,15 @@ mod tests {
         let Ok(Parsed::Help(help)) = stage.parse_from(["-h"]) else {
             panic!()
         };
-        assert!(help.contains("cargo run -p tcp-server --example 1-accept --"));
+        assert!(
+            help.contains("用法 / Usage:") && help.contains("--port <PORT>")
+        );
+        let under_cargo =
+            usage::started_as(stage.name, Some("tcp-server".as_ref()), None);
+        assert_eq!(
+            under_cargo,
+            "cargo run -p tcp-server --example 1-accept --"
+        );
     }
 
     #[test]
@@ -553,7 +637,7 @@ mod tests {
         let Ok(Parsed::Help(help)) = UDP.parse_from(["--help"]) else {
             panic!()
         };
-        assert!(help.contains("--drop P") && help.contains("--seed N"));
+        assert!(help.contains("--drop <P>") && help.contains("--seed <N>"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod host;
 pub mod lan;
 pub mod text;
 pub mod trace;
+pub mod usage;
 
 pub use explain::exit_code;
 pub use host::{default_host, resolve};

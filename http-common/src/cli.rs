@@ -4,9 +4,10 @@
 //! wrong, as for the socket programs (`common::cli`).
 
 use std::ffi::OsString;
-use std::process;
+use std::io::{self, Write};
 use std::time::Duration;
 
+use common::usage::{self, Entry};
 use lexopt::prelude::*;
 
 /// The page the text fetches.
@@ -42,27 +43,40 @@ pub struct Args {
 pub type Parsed = common::cli::Parsed<Args>;
 
 impl Spec {
+    /// 读本程序的命令行；`--help` 打印帮助，用错了说明原因并以 2 退出。
+    ///
     /// Parses the process's arguments. Prints help or version and exits 0,
     /// or prints a usage error and exits 2.
     pub fn parse(&self) -> Args {
         match self.parse_from(std::env::args_os().skip(1)) {
             Ok(parsed) => parsed.or_exit(),
             Err(Usage::MissingUrl) => {
-                eprintln!("{}\n", self.help());
-                eprintln!(
-                    "用法错误：缺少网址，见上面的例子 \
-                     / usage error: a URL is required, see the examples above"
-                );
-                process::exit(2)
+                let _ = writeln!(io::stderr(), "{}\n", self.help());
+                usage::exit(
+                    self.name,
+                    "缺少网址，见上面的例子\na URL is required, see the examples above",
+                )
             }
-            Err(Usage::Message(message)) => {
-                common::cli::usage_exit(self.name, &message)
+            Err(Usage::Message(message)) => usage::exit(self.name, &message),
+            Err(Usage::Lex(err)) => {
+                usage::exit(self.name, &self.lexopt_message(err))
             }
         }
     }
 
     /// Parses `args` (without the program name).
     pub fn parse_from<I>(&self, args: I) -> Result<Parsed, Usage>
+    where
+        I: IntoIterator,
+        I::Item: Into<OsString>,
+    {
+        self.parse_inner(args).map_err(|e| match e {
+            Usage::Lex(err) => Usage::Message(self.lexopt_message(err)),
+            other => other,
+        })
+    }
+
+    fn parse_inner<I>(&self, args: I) -> Result<Parsed, Usage>
     where
         I: IntoIterator,
         I::Item: Into<OsString>,
@@ -74,9 +88,11 @@ impl Spec {
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
+                    usage::reject_value(&mut parser, "--help")?;
                     return Ok(Parsed::Help(self.help()));
                 }
                 Short('V') | Long("version") => {
+                    usage::reject_value(&mut parser, "--version")?;
                     let version = format!("{} {}", self.name, self.version);
                     return Ok(Parsed::Version(version));
                 }
@@ -97,6 +113,13 @@ impl Spec {
                 Value(value) if self.post => {
                     fields.push(field(value.string()?)?);
                 }
+                Value(value) => {
+                    let value = usage::quote(&value);
+                    return Err(Usage::Message(format!(
+                        "只能给一个网址，多出来的是 {value}\n\
+                         only one URL can be given, {value} is one too many"
+                    )));
+                }
                 _ => return Err(arg.unexpected().into()),
             }
         }
@@ -113,59 +136,95 @@ impl Spec {
         }))
     }
 
-    /// The `--help` text, Chinese and English side by side.
+    /// A lexopt error as the two lines of a usage error.
+    fn lexopt_message(&self, err: lexopt::Error) -> String {
+        let options = self.options();
+        common::usage::Usage::from_lexopt(err, &usage::known(&options))
+            .to_string()
+    }
+
+    /// The `--help` text, in the layout every program of the chapter uses.
     pub fn help(&self) -> String {
-        let name = self.name;
-        let (what, examples) = if self.post {
+        let program = usage::invocation(self.name);
+        let (line, arguments, examples) = if self.post {
             (
-                "网址/URL [键=值/KEY=VALUE…]".to_string(),
+                "[OPTIONS] <URL> [KEY=VALUE]...",
+                vec![
+                    Entry::new(
+                        "<URL>",
+                        "表单提交到的网址",
+                        "where to send the form",
+                    ),
+                    Entry::new(
+                        "[KEY=VALUE]...",
+                        "表单字段，按 UTF-8 百分号编码发送",
+                        "form fields, sent urlencoded as UTF-8",
+                    ),
+                ],
                 format!(
                     "例子（先在另一个终端启动本项目的测试服务器）\n\
-                     examples (start the test server in another terminal first):\n\
+                     Examples (start the test server in another terminal first):\n\
                      \x20 python3 tests/py/http_peer.py 8000\n\
-                     \x20 cargo run -p {name} -- http://127.0.0.1:8000/echo name=张三 \"lang=rust & c\"\n"
+                     \x20 {program} http://127.0.0.1:8000/echo name=张三 \"lang=rust & c\""
                 ),
             )
         } else {
             (
-                format!("[网址/URL]  (默认/default: {DEFAULT_URL})"),
+                "[OPTIONS] [URL]",
+                vec![
+                    Entry::new("[URL]", "要取的网页", "the page to fetch")
+                        .default(DEFAULT_URL, DEFAULT_URL),
+                ],
                 format!(
-                    "例子 / examples:\n\
-                     \x20 cargo run -p {name}\n\
-                     \x20 cargo run -p {name} -- https://www.rust-lang.org\n\
-                     没有网络时，在本机起一个服务器 / offline? serve a folder locally:\n\
+                    "例子 / Examples:\n\
+                     \x20 {program} https://www.rust-lang.org\n\
+                     没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
                      \x20 python3 -m http.server 8000\n\
-                     \x20 cargo run -p {name} -- http://127.0.0.1:8000/\n"
+                     \x20 {program} http://127.0.0.1:8000/"
                 ),
             )
         };
-        format!(
-            "{about}\n\n\
-             用法 / usage: cargo run -p {name} -- [选项/options] {what}\n\n\
-             选项 / options:\n\
-             \x20 --timeout S      整个请求最多等待的秒数，默认 {DEFAULT_TIMEOUT_S} \
-             / seconds the whole request may take\n\
-             \x20 -h, --help       显示本帮助 / show this help\n\
-             \x20 -V, --version    显示版本 / show the version\n\n\
-             {examples}",
-            about = self.about,
+        usage::help(
+            self.about,
+            &program,
+            line,
+            &arguments,
+            &self.options(),
+            &examples,
         )
-        .trim_end()
-        .to_string()
+    }
+
+    /// The options both programs accept, as `--help` lists them.
+    fn options(&self) -> Vec<Entry> {
+        vec![
+            Entry::new(
+                "--timeout <SECS>",
+                "整个请求（含正文）最多等待的秒数",
+                "seconds the whole request may take, body included",
+            )
+            .default(DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S),
+            Entry::new("-h, --help", "显示本帮助", "show this help"),
+            Entry::new("-V, --version", "显示版本", "show the version"),
+        ]
     }
 }
 
+/// 用法错误。
+///
 /// A usage error.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Usage {
     /// http-post was given no URL: show the help with its example.
     MissingUrl,
+    /// The two lines of the error, Chinese then English.
     Message(String),
+    /// An error of the parser, worded by `common::usage`.
+    Lex(lexopt::Error),
 }
 
 impl From<lexopt::Error> for Usage {
     fn from(err: lexopt::Error) -> Self {
-        Usage::Message(err.to_string())
+        Usage::Lex(err)
     }
 }
 
@@ -176,10 +235,13 @@ fn field(arg: String) -> Result<(String, String), Usage> {
         Some((key, value)) if !key.is_empty() => {
             Ok((key.to_string(), value.to_string()))
         }
-        _ => Err(Usage::Message(format!(
-            "表单字段要写成 键=值，收到 {arg:?} \
-             / form fields are KEY=VALUE, got {arg:?}"
-        ))),
+        _ => {
+            let got = usage::quote(arg.as_ref());
+            Err(Usage::Message(format!(
+                "表单字段要写成 键=值，收到 {got}\n\
+                 form fields are KEY=VALUE, got {got}"
+            )))
+        }
     }
 }
 
@@ -235,8 +297,11 @@ mod tests {
 
     #[test]
     fn mistakes_are_usage_errors() {
-        assert_eq!(POST.parse_from([""; 0]).unwrap_err(), Usage::MissingUrl);
-        assert_eq!(POST.parse_from(["name=x"]).unwrap_err(), Usage::MissingUrl);
+        assert!(matches!(POST.parse_from([""; 0]), Err(Usage::MissingUrl)));
+        assert!(matches!(
+            POST.parse_from(["name=x"]),
+            Err(Usage::MissingUrl)
+        ));
         for (spec, bad) in [
             (&POST, &["http://x/", "novalue"][..]),
             (&POST, &["http://x/", "=v"]),
@@ -250,6 +315,60 @@ mod tests {
                 matches!(spec.parse_from(bad), Err(Usage::Message(_))),
                 "{bad:?}"
             );
+        }
+    }
+
+    fn message(spec: &Spec, args: &[&str]) -> String {
+        match spec.parse_from(args) {
+            Err(Usage::Message(message)) => message,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn usage_errors_in_both_languages() {
+        for (spec, args, zh, en) in [
+            (
+                &GET,
+                &["--timout", "5"][..],
+                "不认识的选项 \"--timout\"，你是想写 --timeout 吗？",
+                "unknown option \"--timout\"; did you mean --timeout?",
+            ),
+            (
+                &GET,
+                &["--timeout"],
+                "选项 --timeout 后面缺少值",
+                "missing value for option --timeout",
+            ),
+            (
+                &GET,
+                &["--help=x"],
+                "选项 --help 不带值，却收到了 \"x\"",
+                "option --help takes no value, got \"x\"",
+            ),
+            (
+                &GET,
+                &["http://a/", "http://b/"],
+                "只能给一个网址，多出来的是 \"http://b/\"",
+                "only one URL can be given",
+            ),
+            (
+                &POST,
+                &["http://a/", "novalue"],
+                "表单字段要写成 键=值，收到 \"novalue\"",
+                "form fields are KEY=VALUE, got \"novalue\"",
+            ),
+            (
+                &GET,
+                &["--timeout", "0"],
+                "--timeout 应在 0.001 到 86400 秒之间，收到 \"0\"",
+                "--timeout must be 0.001 to 86400 seconds",
+            ),
+        ] {
+            let text = message(spec, args);
+            let (first, second) = text.split_once('\n').unwrap();
+            assert!(first.starts_with(zh), "{args:?}: {text}");
+            assert!(second.starts_with(en), "{args:?}: {text}");
         }
     }
 

@@ -196,8 +196,12 @@ fn the_exercise_answer_frees_a_worker_from_a_silent_client() {
 #[test]
 fn stages_take_host_and_port_and_nothing_else() {
     for name in ["1-accept", "2-echo", "3-threads", "4-pool", "4-pool-idle"] {
+        // As `cargo run -p tcp-server --example NAME` starts it: cargo
+        // sets these two, and the help names the command to type.
         let mut cmd = stage_command(name);
-        cmd.arg("--help");
+        cmd.arg("--help")
+            .env("CARGO", "cargo")
+            .env("CARGO_PKG_NAME", "tcp-server");
         let done = run(cmd, LIMIT);
         assert!(done.status.success(), "{name}: {done:?}");
         let usage = format!("cargo run -p tcp-server --example {name} --");
@@ -205,7 +209,9 @@ fn stages_take_host_and_port_and_nothing_else() {
         assert!(!done.stdout.contains("--trace"), "{name}: {}", done.stdout);
 
         let mut cmd = stage_command(name);
-        cmd.args(["--port", "0", "--trace"]);
+        cmd.args(["--port", "0", "--trace"])
+            .env("CARGO", "cargo")
+            .env("CARGO_PKG_NAME", "tcp-server");
         let done = run(cmd, LIMIT);
         assert_eq!(done.status.code(), Some(2), "{name}: {done:?}");
         assert!(done.stderr.contains(&usage), "{name}: {}", done.stderr);
