@@ -52,10 +52,10 @@
     toggle.setAttribute("aria-controls", "book-search");
     toggle.setAttribute("aria-keyshortcuts", "/ s");
     toggle.innerHTML =
-        '<svg viewBox="0 0 512 512" aria-hidden="true"><path d="M416 208c0 45.9-14.9 ' +
-        "88.3-40 122.7l126.6 126.7c12.5 12.5 12.5 32.8 0 45.3s-32.8 12.5-45.3 0L330.7 " +
-        "376c-34.4 25.2-76.8 40-122.7 40C93.1 416 0 322.9 0 208S93.1 0 208 0s208 93.1 " +
-        '208 208zM208 352a144 144 0 1 0 0-288 144 144 0 1 0 0 288z"/></svg>';
+        '<svg viewBox="0 0 16 16" aria-hidden="true">' +
+        '<circle cx="6.5" cy="6.5" r="5" fill="none" stroke="currentColor" stroke-width="2"/>' +
+        '<line x1="10.2" y1="10.2" x2="15" y2="15" stroke="currentColor" stroke-width="2.4" ' +
+        'stroke-linecap="round"/></svg>';
     menuButtons.appendChild(toggle);
 
     // The panel: a search field, a status line and the results.
