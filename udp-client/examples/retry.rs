@@ -64,28 +64,18 @@ fn star_c_udp(
                 println!("{}", escape_control(&answer));
                 return Ok(());
             }
-            // 等满 timeout 也没有回答：数据报（或回答）丢了，再发一次。
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut
-                ) =>
-            {
-                println!(
+            Err(e) => match e.kind() {
+                // 等满 timeout 也没有回答：数据报（或回答）丢了，再发一次。
+                ErrorKind::WouldBlock | ErrorKind::TimedOut => println!(
                     "（第 {attempt} 次发送 {c_name} 没有回答，重发 \
                      / no answer to try {attempt} of {c_name}, sending again）"
-                );
-            }
-            // “端口不可达”：服务端没有运行，重发也没用。
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset
-                ) =>
-            {
-                return Err(explain::no_reply(adds, timeout, "udp-server"));
-            }
-            Err(e) => return Err(explain::talk(e, adds)),
+                ),
+                // “端口不可达”：服务端没有运行，重发也没用。
+                ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => {
+                    return Err(explain::no_reply(adds, timeout, "udp-server"));
+                }
+                _ => return Err(explain::talk(e, adds)),
+            },
         }
     }
     Err(explain::no_reply(adds, timeout * TRIES, "udp-server"))
