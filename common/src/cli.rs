@@ -42,6 +42,10 @@ pub struct Spec {
     /// Whether `--drop P` and `--seed N` (lose datagrams on purpose) are
     /// accepted.
     pub drop: bool,
+    /// Default of `--accept-delay-ms` (pause before each accept), if any.
+    pub accept_delay_ms: Option<u64>,
+    /// Whether `--send-all-first` (send every message, then read) is accepted.
+    pub send_all_first: bool,
 }
 
 /// 读好的命令行选项，没给的用默认值。
@@ -62,6 +66,8 @@ pub struct Args {
     pub drop: f64,
     /// `--seed`: fixes which datagrams `--drop` loses.
     pub seed: Option<u64>,
+    pub accept_delay: Duration,
+    pub send_all_first: bool,
 }
 
 impl Args {
@@ -168,6 +174,8 @@ impl Spec {
         interactive: false,
         quiet: true,
         drop: false,
+        accept_delay_ms: None,
+        send_all_first: false,
     };
 
     /// 客户端的预设：`--host`/`--port`、`--trace`、`-i`；清单里只写不同的地方。
@@ -237,6 +245,8 @@ impl Spec {
         let mut quiet = false;
         let mut drop_fraction = 0.0;
         let mut seed = None;
+        let mut accept_delay_ms = self.accept_delay_ms.unwrap_or(0);
+        let mut send_all_first = false;
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
@@ -296,6 +306,14 @@ impl Spec {
                 Long("seed") if self.drop => {
                     seed = Some(number(&parser.value()?, "--seed", "≥ 0")?);
                 }
+                Long("accept-delay-ms") if self.accept_delay_ms.is_some() => {
+                    let value = parser.value()?;
+                    accept_delay_ms =
+                        number(&value, "--accept-delay-ms", "毫秒数")?;
+                }
+                Long("send-all-first") if self.send_all_first => {
+                    send_all_first = true;
+                }
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
@@ -329,6 +347,8 @@ impl Spec {
             quiet,
             drop: drop_fraction,
             seed,
+            accept_delay: Duration::from_millis(accept_delay_ms),
+            send_all_first,
         }))
     }
 
@@ -448,6 +468,23 @@ impl Spec {
                 "--seed <N>",
                 "--drop 的随机种子：同一个种子丢同一批",
                 "random seed for --drop: the same seed drops the same ones",
+            ));
+        }
+        if let Some(ms) = self.accept_delay_ms {
+            entries.push(
+                Entry::new(
+                    "--accept-delay-ms <MS>",
+                    "每次 accept 前先等这么多毫秒，让排队的连接堆起来（演示 backlog）",
+                    "pause before each accept, so the queue fills (backlog demo)",
+                )
+                .default(ms, ms),
+            );
+        }
+        if self.send_all_first {
+            entries.push(Entry::new(
+                "--send-all-first",
+                "先发完所有消息再读回复（演示字节流和数据报）",
+                "send every message first, then read the replies",
             ));
         }
         entries.push(Entry::new("-h, --help", "显示本帮助", "show this help"));

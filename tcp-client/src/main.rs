@@ -14,7 +14,7 @@
 //! 全部选项见 `cargo run -p tcp-client -- --help`。
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -29,28 +29,39 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
+// ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
     let addr = common::resolve(&args.host, args.port)?;
 
+    // ANCHOR: socket
     // 1. 创建套接字 — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    // ANCHOR_END: socket
 
+    // ANCHOR: connect
     // 2. 连接服务端 — Python: soc.connect((hostname, 10000))
     soc.connect_timeout(&addr.into(), CONNECT_TIMEOUT)
         .map_err(|e| explain::connect(e, addr, "tcp-server"))?;
     let mut soc = TcpStream::from(soc);
+    // ANCHOR_END: connect
+    if args.send_all_first {
+        return send_all_first(&mut soc, args, addr);
+    }
 
     let mut buf = [0; BUFFER_SIZE];
     let mut decoder = Utf8Stream::new();
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
     for message in args.messages() {
         let message = message?;
+        // ANCHOR: send
         // 3. 发送 — Python: soc.send('Python TCP 第一个DEMO'.encode('utf-8'))
         //    Rust 的字符串本来就是 UTF-8，as_bytes() 就是 encode('utf-8')。
         soc.write_all(message.as_bytes())
             .map_err(|e| explain::talk(e, addr))?;
         trace.sent(addr, message.as_bytes());
+        // ANCHOR_END: send
 
+        // ANCHOR: recv
         // 4. 接收并打印 — Python: print(soc.recv(1024).decode('utf-8'))
         let n = soc.read(&mut buf).map_err(|e| explain::talk(e, addr))?;
         trace.received(addr, &buf[..n]);
@@ -59,13 +70,59 @@ fn run(args: &Args) -> io::Result<()> {
             return Ok(());
         }
         println!("{}", escape_control(&decoder.decode(&buf[..n])));
+        // ANCHOR_END: recv
     }
 
+    // ANCHOR: end
     // 5. 告诉服务端说完了 — Python: soc.send(b'end')
     soc.write_all(b"end").map_err(|e| explain::talk(e, addr))?;
     trace.sent(addr, b"end");
+    // ANCHOR_END: end
 
+    // ANCHOR: close
     // 6. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
+    Ok(())
+    // ANCHOR_END: close
+}
+// ANCHOR_END: steps
+
+/// `--send-all-first`：先把消息一口气发完再读回复，看 TCP 怎样把几次发送合在一起。
+fn send_all_first(
+    soc: &mut TcpStream,
+    args: &Args,
+    addr: SocketAddr,
+) -> io::Result<()> {
+    let trace = Trace::new(args.trace);
+    let mut sends = 0;
+    for message in args.messages() {
+        let message = message?;
+        // Python: soc.send(...)，这次不等回复
+        soc.write_all(message.as_bytes())
+            .map_err(|e| explain::talk(e, addr))?;
+        trace.sent(addr, message.as_bytes());
+        sends += 1;
+    }
+    // 不发 end：它会和前面的字节粘在一起。只关上发送方向，服务端读到 0 字节
+    // 就结束 — Python: soc.shutdown(socket.SHUT_WR)
+    soc.shutdown(Shutdown::Write)
+        .map_err(|e| explain::talk(e, addr))?;
+
+    let mut buf = [0; BUFFER_SIZE];
+    let mut decoder = Utf8Stream::new();
+    let mut reads = 0;
+    loop {
+        // Python: soc.recv(1024)，直到服务端关闭连接（读到 0 字节）
+        let n = soc.read(&mut buf).map_err(|e| explain::talk(e, addr))?;
+        trace.received(addr, &buf[..n]);
+        if n == 0 {
+            break;
+        }
+        reads += 1;
+        println!("{}", escape_control(&decoder.decode(&buf[..n])));
+    }
+    println!(
+        "发送 {sends} 次，收到回复 {reads} 次 / sends: {sends}, replies: {reads}"
+    );
     Ok(())
 }
 
@@ -75,8 +132,11 @@ const SPEC: Spec = Spec {
     version: env!("CARGO_PKG_VERSION"),
     about: "15.2.1 TCP 客户端 / TCP client",
     messages: Some(&["Python TCP 第一个DEMO"]), // 不给消息时发原文这句
+    send_all_first: true,                       // --send-all-first：演示字节流
     ..Spec::CLIENT
 };
 
+// ANCHOR: timeout
 /// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+// ANCHOR_END: timeout

@@ -30,26 +30,37 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
+// ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
     let addr = common::resolve(&args.host, args.port)?;
 
+    // ANCHOR: socket
     // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     //    地址族跟着地址走：IPv4 地址用 AF_INET，IPv6 地址用 AF_INET6。
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    // ANCHOR_END: socket
 
+    // ANCHOR: reuse
     // 停掉服务端后能马上在同一端口重启，不必等 TIME_WAIT 过去。
     // 只在 Unix 上设置：在 Windows 上它会让别的程序抢用同一端口。
     if cfg!(unix) {
         soc.set_reuse_address(true)?;
     }
+    // ANCHOR_END: reuse
 
+    // ANCHOR: bind
     // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
-    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
+    //    端口被占用时，explain::tcp_bind 会看看是不是 TIME_WAIT 造成的。
+    soc.bind(&addr.into())
+        .map_err(|e| explain::tcp_bind(e, addr))?;
+    // ANCHOR_END: bind
 
+    // ANCHOR: listen
     // 3. 开始监听 — Python: soc.listen(5)
     //    原文的 5 在全班同时连上来时会排满（实测 500 个同时连接有 190～454 个
     //    失败），所以默认 1024；想重现原文的行为就用 --backlog 5。
     soc.listen(args.backlog)?;
+    // ANCHOR_END: listen
 
     let listener = TcpListener::from(soc);
     let settings = Settings::from(args);
@@ -61,7 +72,10 @@ fn run(args: &Args) -> io::Result<()> {
     }
 
     let mut accept_failed = false;
+    // ANCHOR: accept
     loop {
+        // --accept-delay-ms：故意晚一点 accept，让排队的连接堆起来（默认 0）。
+        thread::sleep(args.accept_delay);
         // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
         let (sock, peer) = match listener.accept() {
             Ok(connection) => connection,
@@ -85,6 +99,7 @@ fn run(args: &Args) -> io::Result<()> {
             eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
         }
     }
+    // ANCHOR_END: accept
 }
 
 /// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
@@ -98,10 +113,12 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
         eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
     }
 
+    // ANCHOR: close
     // 6. 关闭连接 — Python: sock.close()
     //    Rust 里 sock 在离开作用域时自动关闭，这里显式 drop 让顺序一目了然。
     drop(sock);
     println!("服务端处理完成");
+    // ANCHOR_END: close
 }
 
 /// 第 5 步的循环：recv 一次，回复一次。
@@ -118,6 +135,7 @@ fn talk(
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
+    // ANCHOR: talk
     loop {
         // Python: data = sock.recv(1024)
         let n = sock.read(&mut buf)?;
@@ -146,15 +164,18 @@ fn talk(
         sock.write_all(answer.as_bytes())?;
         trace.sent(peer, answer.as_bytes());
     }
+    // ANCHOR_END: talk
 }
+// ANCHOR_END: steps
 
 /// 这个程序接受的选项：服务端的预设，加上下面几项。
 const SPEC: Spec = Spec {
     name: env!("CARGO_PKG_NAME"),
     version: env!("CARGO_PKG_VERSION"),
     about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
-    delay_ms: Some(1000), // --delay-ms：原文的 sleep(1)
-    backlog: Some(1024),  // --backlog：listen() 的排队上限
+    delay_ms: Some(1000),     // --delay-ms：原文的 sleep(1)
+    backlog: Some(1024),      // --backlog：listen() 的排队上限
+    accept_delay_ms: Some(0), // --accept-delay-ms：演示 backlog 用
     ..Spec::SERVER
 };
 

@@ -122,6 +122,28 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
     path.into()
 }
 
+/// The path of an example (an exercise's answer) of `package`, built if
+/// needed: `cargo build` for tests builds no examples.
+pub fn example_bin(package: &str, name: &str) -> PathBuf {
+    let bin_dir = bin(package);
+    let profile_dir = bin_dir.parent().expect("target/<profile>");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--quiet", "-p", package, "--example", name])
+        .current_dir(workspace());
+    if profile_dir.file_name().is_some_and(|p| p == "release") {
+        cmd.arg("--release");
+    }
+    let status = cmd.status().expect("run cargo build");
+    assert!(
+        status.success(),
+        "cargo build -p {package} --example {name}"
+    );
+    profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// A command for one of the chapter's programs.
 pub fn program(name: &str) -> Command {
     let mut cmd = Command::new(bin(name));

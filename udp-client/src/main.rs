@@ -32,15 +32,21 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
+// ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
     // Python: adds = (hostname, 10000)
     let adds = common::resolve(&args.host, args.port)?;
+    if args.send_all_first {
+        return send_all_first(args, adds);
+    }
+    // ANCHOR: loop
     // Python: for i in ['123', '234', '53']: star_c_udp(i); sleep(1)
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
     for c_name in args.messages() {
         star_c_udp(&c_name?, adds, args.timeout, trace)?;
         thread::sleep(args.delay);
     }
+    // ANCHOR_END: loop
     Ok(())
 }
 
@@ -51,18 +57,23 @@ fn star_c_udp(
     timeout: Duration,
     trace: Trace,
 ) -> io::Result<()> {
+    // ANCHOR: socket
     // 1. 创建套接字，类型为数据报
     //    — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
     let soc = UdpSocket::from(soc);
     // 原文没有这一步：收不到回答时最多等 timeout，而不是永远等下去。
     soc.set_read_timeout(Some(timeout))?;
+    // ANCHOR_END: socket
 
+    // ANCHOR: sendto
     // 2. 发送，不需要先连接 — Python: soc.sendto(c_name.encode('utf-8'), adds)
     soc.send_to(c_name.as_bytes(), adds)
         .map_err(|e| explain::talk(e, adds))?;
     trace.sent(adds, c_name.as_bytes());
+    // ANCHOR_END: sendto
 
+    // ANCHOR: recv
     // 3. 接收并打印 — Python: print(soc.recv(1024).decode('utf-8'))
     let mut buf = vec![0; DATAGRAM_MAX];
     let n = soc.recv(&mut buf).map_err(|e| match e.kind() {
@@ -77,8 +88,47 @@ fn star_c_udp(
     })?;
     trace.received(adds, &buf[..n]);
     println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
+    // ANCHOR_END: recv
 
     // 4. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
+    Ok(())
+}
+// ANCHOR_END: steps
+
+/// `--send-all-first`：一个套接字先把数据报全发出去，再收回复，看 UDP 保留边界。
+fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
+    let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
+    let soc = UdpSocket::from(soc);
+    soc.set_read_timeout(Some(args.timeout))?;
+    let trace = Trace::new(args.trace);
+    let mut sends = 0;
+    for c_name in args.messages() {
+        let c_name = c_name?;
+        // Python: soc.sendto(c_name.encode('utf-8'), adds)，这次不等回复
+        soc.send_to(c_name.as_bytes(), adds)
+            .map_err(|e| explain::talk(e, adds))?;
+        trace.sent(adds, c_name.as_bytes());
+        sends += 1;
+    }
+    // 每个数据报各有一个回复：收 sends 次，每次最多等 --timeout。
+    let mut buf = vec![0; DATAGRAM_MAX];
+    for _ in 0..sends {
+        // Python: print(soc.recv(1024).decode('utf-8'))
+        let n = soc.recv(&mut buf).map_err(|e| match e.kind() {
+            ErrorKind::WouldBlock
+            | ErrorKind::TimedOut
+            | ErrorKind::ConnectionRefused
+            | ErrorKind::ConnectionReset => {
+                explain::no_reply(adds, args.timeout, "udp-server")
+            }
+            _ => explain::talk(e, adds),
+        })?;
+        trace.received(adds, &buf[..n]);
+        println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
+    }
+    println!(
+        "发送 {sends} 次，收到回复 {sends} 次 / sends: {sends}, replies: {sends}"
+    );
     Ok(())
 }
 
@@ -90,6 +140,7 @@ const SPEC: Spec = Spec {
     delay_ms: Some(1000), // --delay-ms：原文两条消息之间的 sleep(1)
     timeout_s: Some(5),   // --timeout：等回答最多几秒（原文会一直等）
     messages: Some(&["123", "234", "53"]), // 不给消息时发原文这三条
+    send_all_first: true, // --send-all-first：演示数据报的边界
     ..Spec::CLIENT
 };
 

@@ -39,17 +39,22 @@ fn main() -> ExitCode {
     common::exit_code(run(&args))
 }
 
+// ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
     let addr = common::resolve(&args.host, args.port)?;
 
+    // ANCHOR: socket
     // 1. 创建套接字，类型为数据报
     //    — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     let soc = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
+    // ANCHOR_END: socket
 
-    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
+    // ANCHOR: bind
+    // 2. 绑定地址 — Python: soc.bind(adds)，adds = (hostname, 10000)
     //    UDP 没有 TIME_WAIT，重启不需要 SO_REUSEADDR；不设它，端口被占时
     //    bind 才会报错，而不是两个服务端悄悄共用一个端口。
     soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
+    // ANCHOR_END: bind
 
     let soc = UdpSocket::from(soc);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
@@ -63,6 +68,7 @@ fn run(args: &Args) -> io::Result<()> {
     let mut buf = vec![0; DATAGRAM_MAX];
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
     let mut loss = loss::Loss::new(args.drop, args.seed); // --drop P
+    // ANCHOR: recvfrom
     loop {
         // 3. 接收数据和发送方地址 — Python: data, add = soc.recvfrom(1024)
         let (n, add) = match soc.recv_from(&mut buf) {
@@ -108,6 +114,8 @@ fn run(args: &Args) -> io::Result<()> {
             );
         }
 
+        // ANCHOR_END: recvfrom
+        // ANCHOR: sendto
         // 4. 回复发送方
         //    — Python: soc.sendto(('服务端接收到数据：%s' % val).encode('utf-8'), add)
         let answer = format!("服务端接收到数据：{val}");
@@ -117,8 +125,10 @@ fn run(args: &Args) -> io::Result<()> {
                 eprintln!("{}", explain::one_line(&explain::talk(e, add)))
             }
         }
+        // ANCHOR_END: sendto
     }
 }
+// ANCHOR_END: steps
 
 /// 这个程序接受的选项：服务端的预设，加上 --drop。
 const SPEC: Spec = Spec {

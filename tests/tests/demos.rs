@@ -1,0 +1,199 @@
+//! The book's demos and exercise answers: the options they need
+//! (`--accept-delay-ms`, `--send-all-first`), the TIME_WAIT message, the
+//! answer examples and the Python GET client. Loopback only, `--port 0`.
+
+// Test code: a failed step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::Duration;
+
+use chapter_tests::{
+    LIMIT, REPLY, Server, assert_clean, client_of, example_bin, program,
+    python, run,
+};
+
+#[test]
+fn send_all_first_gets_one_reply_for_three_sends() {
+    // The server waits before accepting: all three sends are queued by then.
+    let server = Server::chapter(
+        "tcp-server",
+        &["--delay-ms", "0", "--accept-delay-ms", "500"],
+    );
+    let out = client_of(
+        "tcp-client",
+        &server,
+        &["--send-all-first", "one", "two", "three"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{REPLY}onetwothree\n发送 3 次，收到回复 1 次 / sends: 3, replies: 1\n"
+        )
+    );
+    assert_clean(&out.stderr);
+    // No `end` was sent: the server ended on the empty read after shutdown.
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |text| text.contains("服务端处理完成"));
+    assert!(log.contains("<String> onetwothree\n"), "{log}");
+    assert!(!log.contains("end"), "{log}");
+}
+
+#[test]
+fn udp_send_all_first_keeps_three_datagrams_apart() {
+    let server = Server::chapter("udp-server", &[]);
+    let out = client_of(
+        "udp-client",
+        &server,
+        &["--send-all-first", "one", "two", "three"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{REPLY}one\n{REPLY}two\n{REPLY}three\n\
+             发送 3 次，收到回复 3 次 / sends: 3, replies: 3\n"
+        )
+    );
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |text| text.contains("客户端数据 three"));
+    assert_eq!(client_ports(&log).len(), 1, "one socket, one port:\n{log}");
+}
+
+/// The distinct client addresses in a udp-server log.
+fn client_ports(log: &str) -> std::collections::HashSet<&str> {
+    log.lines()
+        .filter_map(|line| line.strip_prefix("客户端地址： "))
+        .filter_map(|rest| rest.split(' ').next())
+        .collect()
+}
+
+#[test]
+fn the_one_socket_answer_keeps_the_client_port() {
+    let server = Server::chapter("udp-server", &[]);
+    let mut cmd = Command::new(example_bin("udp-client", "one_socket"));
+    cmd.args(["--host", "127.0.0.1", "--port", &server.port()])
+        .args(["--delay-ms", "0"]);
+    let out = run(cmd, LIMIT);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout.matches(REPLY).count(), 3, "{out:?}");
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |text| text.contains("客户端数据 53"));
+    let ports = client_ports(&log);
+    assert_eq!(ports.len(), 1, "{log}");
+    let port = ports.iter().next().unwrap().rsplit(':').next().unwrap();
+    assert!(out.stdout.contains(&format!("端口 {port} 发出")), "{out:?}");
+}
+
+#[test]
+fn accept_delay_lets_the_backlog_fill() {
+    if !cfg!(target_os = "linux") {
+        return; // how a full queue answers a SYN differs between systems
+    }
+    // backlog 1: Linux queues backlog + 1 = 2 connections, then drops SYNs.
+    let server = Server::chapter(
+        "tcp-server",
+        &["--backlog", "1", "--accept-delay-ms", "20000"],
+    );
+    let wait = Duration::from_millis(1500);
+    let mut queued = Vec::new();
+    for _ in 0..2 {
+        queued.push(TcpStream::connect_timeout(&server.addr, wait).unwrap());
+    }
+    let third = TcpStream::connect_timeout(&server.addr, wait);
+    assert!(third.is_err(), "a third connection got in: {third:?}");
+    assert!(server.stdout().lines().count() >= 1);
+    assert!(!server.stdout().contains("接受到"), "{}", server.stdout());
+}
+
+#[test]
+fn accept_delay_and_send_all_first_are_checked_options() {
+    let bad = run(
+        {
+            let mut cmd = program("tcp-server");
+            cmd.args(["--accept-delay-ms", "soon"]);
+            cmd
+        },
+        LIMIT,
+    );
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    assert!(bad.stderr.contains("--accept-delay-ms"), "{bad:?}");
+    assert_clean(&bad.stderr);
+    // Only the programs whose demos need them accept them.
+    for (name, option) in [
+        ("udp-server", "--accept-delay-ms"),
+        ("tcp-server", "--send-all-first"),
+    ] {
+        let mut cmd = program(name);
+        cmd.args([option, "1"]);
+        let out = run(cmd, LIMIT);
+        assert_eq!(out.status.code(), Some(2), "{name} {option}: {out:?}");
+    }
+}
+
+#[test]
+fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
+    let out = run(Command::new(example_bin("tcp-server", "reuse")), LIMIT);
+    assert!(out.status.success(), "{out:?}");
+    assert_clean(&out.stdout);
+    let (without, with) = out
+        .stdout
+        .split_once("== 设置 SO_REUSEADDR")
+        .expect("two parts");
+    assert!(with.contains("再次 bind 成功 / bind again: ok"), "{with}");
+    if cfg!(target_os = "linux") {
+        // The port-in-use message names the real cause.
+        assert!(without.contains("再次 bind 失败"), "{without}");
+        assert!(without.contains("停在 TIME_WAIT"), "{without}");
+        assert!(without.contains("in TIME_WAIT"), "{without}");
+        assert!(without.contains("SO_REUSEADDR"), "{without}");
+    }
+}
+
+#[test]
+fn a_running_server_is_not_blamed_on_time_wait() {
+    let first = Server::chapter("tcp-server", &["--delay-ms", "0"]);
+    let mut cmd = program("tcp-server");
+    cmd.args(["--host", "127.0.0.1", "--port", &first.port()]);
+    let second = run(cmd, LIMIT);
+    assert_eq!(second.status.code(), Some(1), "{second:?}");
+    assert!(second.stderr.contains("已被占用"), "{second:?}");
+    assert!(!second.stderr.contains("TIME_WAIT"), "{second:?}");
+}
+
+#[test]
+fn the_python_get_client_prints_what_http_get_prints() {
+    let peer = Server::start({
+        let mut cmd = python("http_peer.py");
+        cmd.arg("0");
+        cmd
+    });
+    let url = format!("http://{}/", peer.addr);
+    let mut cmd = python("http_get.py");
+    cmd.arg(&url);
+    let py = run(cmd, LIMIT);
+    assert!(py.status.success(), "{py:?}");
+    let mut cmd = program("http-get");
+    cmd.arg(&url);
+    let rust = run(cmd, LIMIT);
+    assert!(rust.status.success(), "{rust:?}");
+    // The same status line and the same page; header names differ in case.
+    assert_eq!(py.stdout.lines().next(), Some("200 OK"), "{py:?}");
+    assert_eq!(rust.stdout.lines().next(), Some("200 OK"), "{rust:?}");
+    let page = |text: &str| {
+        text.lines()
+            .filter(|line| line.starts_with("<html>"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(page(&py.stdout).len(), 1, "{py:?}");
+    assert_eq!(page(&py.stdout), page(&rust.stdout));
+}
