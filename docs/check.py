@@ -35,6 +35,7 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -379,10 +380,145 @@ def tcp_nc():
     return {"tcp-nc.txt": f"$ nc -N 127.0.0.1 10000\n你好\n{reply}end\n{rest}\n$\n"}
 
 
+# --- the demos of the section pages (15.2.1, 15.2.2, 15.3) --------------
+
+
+def ss(*args):
+    """`ss` output, trailing blanks trimmed (Linux; what the pages show)."""
+    out = subprocess.run(["ss", *args], capture_output=True, text=True, check=True).stdout
+    return "".join(line.rstrip() + "\n" for line in out.splitlines())
+
+
+def wait_true(done, what, deadline=DEADLINE):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if done():
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def python_peers():
+    """The project's Python peers talking to the Rust programs."""
+    srv, port = server("tcp-server", "--delay-ms", "0")
+    py_client = Proc([sys.executable, "-u", str(ROOT / "tests/py/tcp_client.py"), "127.0.0.1", port]).finish()
+    srv.p.kill()
+    py = Proc([sys.executable, "-u", str(ROOT / "tests/py/tcp_server.py")])
+    py.wait_for("\n", py.stdout)
+    py_port = py.stdout().splitlines()[0].rsplit(":", 1)[1]
+    run("tcp-client", "--host", "127.0.0.1", "--port", py_port)
+    py.wait_for("done\n", py.stdout)
+    py.p.kill()
+    return {
+        "tcp-client-py.txt": py_client.stdout(),
+        "tcp-server-py.txt": as_default_port(py.stdout(), py_port),
+    }
+
+
+def tcp_send_all_first():
+    """Three sends before the server accepts: one recv, one reply."""
+    srv, port = server("tcp-server", "--accept-delay-ms", "1000")
+    client = run("tcp-client", "--host", "127.0.0.1", "--port", port, "--send-all-first", "one", "two", "three")
+    srv.p.kill()
+    return {"tcp-send-all-first.txt": client.stdout()}
+
+
+def backlog():
+    """listen(5) vs listen(1024) while the server waits 10 s before each accept."""
+    runs = []
+    for n in (5, 1024):
+        srv, port = server("tcp-server", "--backlog", str(n), "--accept-delay-ms", "10000", "--delay-ms", "0")
+        clients = [Proc([binary("tcp-client"), "--host", "127.0.0.1", "--port", port]) for _ in range(20)]
+        runs.append((n, port, clients))
+    outputs = {}
+    for n, port, clients in runs:
+        queued = min(20, n + 1)
+        listen_cmd = ["-ltn", f"sport = :{port}"]
+        syn_cmd = ["-tn", "state", "syn-sent", f"dport = :{port}"]
+        def settled():
+            listen = [line.split() for line in ss(*listen_cmd).splitlines() if line.startswith("LISTEN")]
+            return listen and listen[0][1] == str(queued) and ss(*syn_cmd).count("\n") - 1 == 20 - queued
+        wait_true(settled,
+                  f"{queued} queued connections with backlog {n}")
+        text = "$ ss -ltn 'sport = :10000'\n" + ss(*listen_cmd)
+        text += "$ ss -tn state syn-sent 'dport = :10000' | tail -n +2 | wc -l\n"
+        text += f"{ss(*syn_cmd).count(chr(10)) - 1}\n"
+        outputs[n] = [port, text, clients, queued]
+    for n, (port, text, clients, queued) in outputs.items():
+        failing = 20 - queued
+        wait_true(lambda: sum(c.p.poll() is not None for c in clients) >= failing,
+                  f"{failing} clients failing with backlog {n}")
+        finished = [c for c in clients if c.p.poll() is not None]
+        if len(finished) != failing:
+            raise SystemExit(f"backlog {n}: {len(finished)} clients ended, expected {failing}")
+        if finished:
+            time.sleep(0.1)
+            text += f"# {failing} 个客户端连不上，各自在 stderr 报错退出（都一样）：\n"
+            text += finished[0].stderr()
+        else:
+            text += "# 没有客户端报错：20 个都连上了，在队列里等 accept\n"
+        outputs[n][1] = as_default_port(text, port)
+    for _, _, clients in runs:
+        for c in clients:
+            c.p.kill()
+    return {f"backlog-{n}.txt": text for n, (_, text, _, _) in outputs.items()}
+
+
+def reuse():
+    """A server stopped while a client is connected leaves TIME_WAIT; a restart still binds."""
+    srv, port = server("tcp-server", "--delay-ms", "0")
+    client = socket.create_connection(("127.0.0.1", int(port)), timeout=DEADLINE)
+    srv.wait_for("连接", srv.stdout)
+    srv.p.kill()
+    srv.p.wait()
+    client.recv(16)  # the FIN of the stopped server
+    client.close()
+    tw_cmd = ["-tan", "state", "time-wait", f"( sport = :{port} )"]
+    wait_true(lambda: ss(*tw_cmd).count("\n") == 2, "a TIME-WAIT line")
+    tw = ss(*tw_cmd)
+    again, _ = server("tcp-server", "--delay-ms", "0", "--port", port)
+    first = again.stdout().splitlines()[0] + "\n"
+    again.p.kill()
+    text = "$ ss -tan state time-wait '( sport = :10000 )'\n" + tw + "$ cargo run -p tcp-server\n" + first
+    subprocess.run(["cargo", "build", "--quiet", "-p", "tcp-server", "--example", "reuse"], cwd=ROOT, check=True)
+    example = Proc([str(TARGET / "examples" / ("reuse" + EXE))]).finish()
+    return {"reuse-restart.txt": as_default_port(text, port), "reuse-example.txt": example.stdout()}
+
+
+def udp_send_all_first():
+    """Three datagrams wait while the server is paused: still three recvfroms."""
+    srv, port = server("udp-server")
+    srv.p.send_signal(signal.SIGSTOP)
+    try:
+        client = Proc([binary("udp-client"), "--host", "127.0.0.1", "--port", port,
+                       "--send-all-first", "--trace", "one", "two", "three"])
+        client.wait_until(lambda err: err.count("→") == 3, client.stderr)
+    finally:
+        srv.p.send_signal(signal.SIGCONT)
+    client.finish()
+    srv.wait_for("客户端数据 three\n", srv.stdout)
+    srv.p.kill()
+    return {
+        "udp-send-all-first-client.txt": client.stdout(),
+        "udp-send-all-first-server.txt": as_default_port(srv.stdout(), port),
+    }
+
+
+def http_python():
+    """The text's urllib GET (tests/py/http_get.py) against the local test server."""
+    peer = Proc([sys.executable, "-u", str(ROOT / "tests/py/http_peer.py"), "0"])
+    peer.wait_for("\n", peer.stdout)
+    address = peer.stdout().splitlines()[0].rsplit(" ", 1)[1]
+    got = Proc([sys.executable, str(ROOT / "tests/py/http_get.py"), f"http://{address}/"]).finish()
+    peer.p.kill()
+    return {"http-get-py.txt": got.stdout()}
+
+
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
     socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
     udp_loss,
+    python_peers, tcp_send_all_first, backlog, reuse, udp_send_all_first, http_python,
 ]
 
 # What changes from run to run, masked before comparing.
@@ -438,6 +574,34 @@ def check_includes():
                 text = file.read_text(encoding="utf-8")
                 if f"ANCHOR: {anchor}" not in text or f"ANCHOR_END: {anchor}" not in text:
                     problems.append(f"{page.relative_to(ROOT)}: no anchor {anchor} in {path}")
+    return problems
+
+
+CODE_SPAN = re.compile(r"(?<![`\\])`([^`\n]+)`(?!`)")
+FENCE = re.compile(r"^ *```.*?^ *```", re.M | re.S)
+CALL = re.compile(r"[A-Za-z_]\w*(?:\(|::)")
+COMMAND = re.compile(r"^(cargo|nc|ncat|socat|python3?|printf|echo|ss|for|ip|curl|head|kill)\b|^std::")
+# The pages that lay the text's calls beside the listings; others may join.
+QUOTING_PAGES = ["ch15-02-1-tcp-client.md", "ch15-02-2-tcp-server.md", "ch15-03-udp.md", "ch15-04-http.md"]
+
+
+def check_quoted_calls():
+    """A call quoted in a page's prose or tables (`soc.listen(5)`,
+    `Socket::new`) still occurs in the sources: the listings (whose comments
+    carry the text's Python calls), the examples and the Python peers. Parts
+    around `...`/`…` are looked up separately; blanks do not count."""
+    files = [*ROOT.glob("*/src/**/*.rs"), *ROOT.glob("*/examples/*.rs"), *ROOT.glob("tests/py/*.py")]
+    sources = re.sub(r"\s+", "", "".join(f.read_text(encoding="utf-8") for f in files))
+    problems = []
+    for page in (SRC / name for name in QUOTING_PAGES):
+        prose = FENCE.sub("", page.read_text(encoding="utf-8"))
+        for span in CODE_SPAN.findall(prose):
+            span = span.replace("\\|", "|")
+            if not CALL.search(span) or COMMAND.match(span):
+                continue
+            parts = [re.sub(r"\s+", "", p) for p in re.split(r"\.\.\.|…", span)]
+            if not all(part in sources for part in parts if part):
+                problems.append(f"{page.relative_to(ROOT)}: `{span}` is quoted but no longer in the sources")
     return problems
 
 
@@ -734,8 +898,8 @@ def main():
             for name, text in outputs.items():
                 (OUTPUT / name).write_text(text, encoding="utf-8")
             print(f"wrote {len(outputs)} files to {OUTPUT.relative_to(ROOT)}")
-        problems = (check_includes() + check_outputs(outputs) + check_text() + check_svgs()
-                    + check_build())
+        problems = (check_includes() + check_quoted_calls() + check_outputs(outputs) + check_text()
+                    + check_svgs() + check_build())
     finally:
         for child in children:
             if child.poll() is None:
