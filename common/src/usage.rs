@@ -157,13 +157,26 @@ pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         return None;
     }
     let word = word.split('=').next().unwrap_or(word);
-    known
+    let long: Vec<&str> = known
         .iter()
+        .copied()
         .filter(|k| k.starts_with("--"))
-        .map(|k| (distance(word, k), *k))
+        .collect();
+    nearest(word, &long)
+}
+
+/// 和 `word` 最接近的候选（最多差两个字母）。
+///
+/// The candidate nearest to `word` (case ignored), if at most 2 edits
+/// away: for "did you mean".
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (distance(&word, &c.to_lowercase()), *c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance, in characters.

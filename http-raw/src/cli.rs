@@ -8,6 +8,7 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use common::cli::{Parsed, timeout_secs, usage_exit};
+use common::usage::{self, Entry, Usage};
 use lexopt::prelude::*;
 
 /// The page the text fetches.
@@ -46,11 +47,18 @@ where
     let mut url = None;
     let mut timeout_s = DEFAULT_TIMEOUT_S as f64;
     let mut trace = false;
-    let lex = |e: lexopt::Error| e.to_string();
+    let lex = |e: lexopt::Error| {
+        let options = options();
+        Usage::from_lexopt(e, &usage::known(&options)).to_string()
+    };
     while let Some(arg) = parser.next().map_err(lex)? {
         match arg {
-            Short('h') | Long("help") => return Ok(Parsed::Help(help())),
+            Short('h') | Long("help") => {
+                usage::reject_value(&mut parser, "--help").map_err(lex)?;
+                return Ok(Parsed::Help(help()));
+            }
             Short('V') | Long("version") => {
+                usage::reject_value(&mut parser, "--version").map_err(lex)?;
                 let version = env!("CARGO_PKG_VERSION");
                 return Ok(Parsed::Version(format!("{NAME} {version}")));
             }
@@ -61,7 +69,14 @@ where
             Value(value) if url.is_none() => {
                 url = Some(value.string().map_err(lex)?);
             }
-            _ => return Err(arg.unexpected().to_string()),
+            Value(value) => {
+                let value = usage::quote(&value);
+                return Err(format!(
+                    "只能给一个网址，多出来的是 {value}\n\
+                     only one URL can be given, {value} is one too many"
+                ));
+            }
+            _ => return Err(lex(arg.unexpected())),
         }
     }
     Ok(Parsed::Run(Args {
@@ -71,26 +86,48 @@ where
     }))
 }
 
-/// The `--help` text, Chinese and English side by side.
+/// The `--help` text, in the layout every program of the chapter uses.
 pub fn help() -> String {
-    format!(
+    let program = usage::invocation(NAME);
+    usage::help(
         "15.4 ⇄ 15.2 手写 HTTP：在 TCP 连接上亲手发 GET，原样打印回答 \
-         / HTTP GET by hand over a TcpStream\n\n\
-         用法 / usage: cargo run -p {NAME} -- [选项/options] [网址/URL]  \
-         (默认/default: {DEFAULT_URL})\n\n\
-         选项 / options:\n\
-         \x20 --timeout S      连接和整个回答最多等待的秒数，默认 {DEFAULT_TIMEOUT_S} \
-         / seconds to wait\n\
-         \x20 --trace          在 stderr 显示每次收发的字节 / show every send and recv as bytes\n\
-         \x20 -h, --help       显示本帮助 / show this help\n\
-         \x20 -V, --version    显示版本 / show the version\n\n\
-         只会明文的 http://；https:// 请用 http-get / plain http:// only; for https use http-get\n\n\
-         例子 / examples:\n\
-         \x20 cargo run -p {NAME}\n\
-         没有网络时，在本机起一个服务器 / offline? serve a folder locally:\n\
-         \x20 python3 -m http.server 8000\n\
-         \x20 cargo run -p {NAME} -- http://127.0.0.1:8000/"
+         / HTTP GET by hand over a TcpStream",
+        &program,
+        "[OPTIONS] [URL]",
+        &[Entry::new(
+            "[URL]",
+            "要取的网页，只会明文的 http://（https:// 请用 http-get）",
+            "the page to fetch, plain http:// only (for https use http-get)",
+        )
+        .default(DEFAULT_URL, DEFAULT_URL)],
+        &options(),
+        &format!(
+            "例子 / Examples:\n\
+             \x20 {program}\n\
+             没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
+             \x20 python3 -m http.server 8000\n\
+             \x20 {program} http://127.0.0.1:8000/"
+        ),
     )
+}
+
+/// The options, as `--help` lists them.
+fn options() -> Vec<Entry> {
+    vec![
+        Entry::new(
+            "--timeout <SECS>",
+            "连接和整个回答最多等待的秒数",
+            "seconds to wait for the connection and the whole answer",
+        )
+        .default(DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S),
+        Entry::new(
+            "--trace",
+            "在 stderr 显示每次收发的字节",
+            "show every send and recv as bytes on stderr",
+        ),
+        Entry::new("-h, --help", "显示本帮助", "show this help"),
+        Entry::new("-V, --version", "显示版本", "show the version"),
+    ]
 }
 
 #[cfg(test)]

@@ -36,7 +36,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use common::explain;
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use common::println;
+use common::usage::{self, Entry, Usage}; // 同 std 的 println!，但 stdout 被关掉时不 panic
 
 /// 导游里的一项：原文里叫什么，Rust 里怎么写，由哪个函数来演示。
 struct Row {
@@ -332,8 +333,12 @@ where
     let mut next = || -> Result<Option<Command>, lexopt::Error> {
         while let Some(arg) = parser.next()? {
             match arg {
-                Short('h') | Long("help") => return Ok(Some(Command::Help)),
+                Short('h') | Long("help") => {
+                    usage::reject_value(&mut parser, "--help")?;
+                    return Ok(Some(Command::Help));
+                }
                 Short('V') | Long("version") => {
+                    usage::reject_value(&mut parser, "--version")?;
                     return Ok(Some(Command::Version));
                 }
                 Long("list") => list = true,
@@ -350,7 +355,10 @@ where
         Ok(Some(command)) => Ok(command),
         Ok(None) if list => Ok(Command::List),
         Ok(None) => Ok(Command::Run(steps)),
-        Err(err) => Err(err.to_string()),
+        Err(err) => {
+            let options = options();
+            Err(Usage::from_lexopt(err, &usage::known(&options)).to_string())
+        }
     }
 }
 
@@ -363,27 +371,47 @@ fn find(name: &str) -> Result<&'static Row, String> {
         .ok_or_else(|| {
             let valid: Vec<&str> =
                 ROWS.iter().chain(ALONE).map(|row| row.name).collect();
-            format!(
-                "没有叫 {name:?} 的项目 / unknown step {name:?}；\
-                 可用的有 / valid steps: {}",
-                valid.join(", ")
+            let shown = usage::quote(name.as_ref());
+            let (zh, en) = match usage::nearest(name, &valid) {
+                Some(near) => (
+                    format!("，你是想写 {near} 吗？"),
+                    format!("; did you mean {near}?"),
+                ),
+                None => ("。".to_string(), ".".to_string()),
+            };
+            let all = valid.join(", ");
+            Usage::new(
+                format!("没有叫 {shown} 的项目{zh}可用的有：{all}"),
+                format!("unknown step {shown}{en} Valid steps: {all}"),
             )
+            .to_string()
         })
 }
 
 fn help() -> String {
-    format!(
+    usage::help(
         "15.1 套接字导游：六个步骤和 socket 方法表，在本机真的跑一遍 \
-         / a tour of the socket calls\n\n\
-         用法 / usage: cargo run -p {} -- [选项/options]\n\n\
-         选项 / options:\n  \
-         --step NAME   只运行这一项（可给多次），例如 --step accept \
-         / run only this row\n  \
-         --list        列出所有项目 / list the rows\n  \
-         -h, --help    显示本帮助 / show this help\n  \
-         -V, --version 显示版本 / show the version",
-        env!("CARGO_PKG_NAME")
+         / a tour of the socket calls",
+        &usage::invocation(env!("CARGO_PKG_NAME")),
+        "[OPTIONS]",
+        &[],
+        &options(),
+        "",
     )
+}
+
+/// 本程序的选项，`--help` 照此列出。
+fn options() -> Vec<Entry> {
+    vec![
+        Entry::new(
+            "--step <NAME>",
+            "只运行这一项（可给多次），例如 --step accept",
+            "run only this row (may be given more than once)",
+        ),
+        Entry::new("--list", "列出所有项目", "list the rows"),
+        Entry::new("-h, --help", "显示本帮助", "show this help"),
+        Entry::new("-V, --version", "显示版本", "show the version"),
+    ]
 }
 
 /// `--list`: one row per line, name first, so a script can take the names.

@@ -13,13 +13,14 @@ use chapter_tests::{Finished, assert_clean, program, run};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-const PROGRAMS: [&str; 6] = [
+const PROGRAMS: [&str; 7] = [
     "tcp-client",
     "tcp-server",
     "udp-client",
     "udp-server",
     "http-get",
     "http-post",
+    "http-raw",
 ];
 
 /// Runs `name` as a student would run the binary itself (not under cargo).
@@ -173,4 +174,24 @@ fn the_program_is_named_as_it_was_started() {
         .env("CARGO_PKG_NAME", "chapter-tests");
     let done = run(cmd, LIMIT);
     assert!(done.stdout.contains("用法 / Usage: udp-client [OPTIONS]"));
+}
+
+#[test]
+fn socket_basics_speaks_the_same_way() {
+    let (zh, en) = usage_error("socket-basics", &args(&["--stpe", "bind"]));
+    assert_eq!(zh, "不认识的选项 \"--stpe\"，你是想写 --step 吗？");
+    assert_eq!(en, "unknown option \"--stpe\"; did you mean --step?");
+    let (zh, en) = usage_error("socket-basics", &args(&["--step", "bnid"]));
+    assert!(zh.starts_with("没有叫 \"bnid\" 的项目，你是想写 bind 吗？"));
+    assert!(en.starts_with("unknown step \"bnid\"; did you mean bind?"));
+    let (_, en) = usage_error("socket-basics", &args(&["--list=x"]));
+    assert_eq!(en, "option --list takes no value, got \"x\"");
+    let (_, en) = usage_error("socket-basics", &args(&["--help=x"]));
+    assert_eq!(en, "option --help takes no value, got \"x\"");
+    let done = direct("socket-basics", &args(&["--help"]));
+    assert!(
+        done.stdout
+            .contains("用法 / Usage: socket-basics [OPTIONS]\n")
+    );
+    assert!(done.stdout.contains("\n选项 / Options:\n  --step <NAME>"));
 }
