@@ -101,33 +101,43 @@ def build(src=DOCS, out=None):
     if result.returncode != 0:
         raise BuildError("mdbook build failed:\n" + result.stderr)
     built = time.monotonic()
+    pages = index(out)
+    done = time.monotonic()
+    summary = (
+        f"{pages} pages in {out}, built in {built - started:.2f} s, "
+        f"search index in {done - built:.2f} s"
+    )
+    return result.stderr, summary
+
+
+def index(out, skip=()):
+    """Writes the search index of the built book in `out` to out/pagefind;
+    returns how many pages it holds. Pages named in `skip` stay out."""
+    out = Path(out)
     pages = sorted(
         p.relative_to(out).as_posix()
         for p in out.rglob("*.html")
         if p.name not in NOT_INDEXED and "pagefind" not in p.parts
+        and p.relative_to(out).as_posix() not in skip
     )
     if not pages:
         raise BuildError(f"mdbook wrote no pages into {out}")
+    shutil.rmtree(out / "pagefind", ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="book-index-") as spaced:
         for page in pages:
             target = Path(spaced) / page
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(han_apart((out / page).read_text(encoding="utf-8")),
                               encoding="utf-8")
-        index = subprocess.run(
+        result = subprocess.run(
             pagefind_command()
             + ["--site", spaced, "--output-path", str(out / "pagefind"),
                "--root-selector", "main", "--quiet"],
             capture_output=True, text=True,
         )
-    if index.returncode != 0 or not (out / "pagefind" / "pagefind.js").is_file():
-        raise BuildError("pagefind failed:\n" + index.stdout + index.stderr)
-    done = time.monotonic()
-    summary = (
-        f"{len(pages)} pages in {out}, built in {built - started:.2f} s, "
-        f"search index in {done - built:.2f} s"
-    )
-    return result.stderr, summary
+    if result.returncode != 0 or not (out / "pagefind" / "pagefind.js").is_file():
+        raise BuildError("pagefind failed:\n" + result.stdout + result.stderr)
+    return len(pages)
 
 
 def serve(directory, port):
