@@ -30,6 +30,7 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// 由中文、英文两句组成。
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Usage {
             zh: zh.into(),
@@ -37,6 +38,8 @@ impl Usage {
         }
     }
 
+    /// 把 lexopt 的错误说成中英两句。
+    ///
     /// A lexopt error in both languages. `known` lists the options the
     /// program accepts (`--port`…), for "did you mean".
     pub fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Self {
@@ -109,6 +112,8 @@ impl Usage {
         }
     }
 
+    /// 从“中文\n英文”或“中文 / English”得到两句。
+    ///
     /// A message written as two lines, or as `中文 / English` on one.
     pub fn from_text(text: &str) -> Self {
         match text.split_once('\n').or_else(|| text.split_once(" / ")) {
@@ -133,6 +138,8 @@ impl From<Usage> for lexopt::Error {
     }
 }
 
+/// 给值加上引号，并转义控制字符。
+///
 /// `"value"`, quoted as Rust quotes it, with every control character and
 /// bidirectional mark escaped.
 pub fn quote(value: &OsStr) -> String {
@@ -150,6 +157,8 @@ fn hint(word: &str, known: &[&str]) -> (String, String) {
     }
 }
 
+/// 和写错的选项最接近的已知选项。
+///
 /// The known option nearest to `word`, if at most 2 edits away.
 /// Short options (`-x`) get none: every one is near every other.
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
@@ -195,6 +204,8 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// 不带值的选项却带了值（`--help=x`）：用法错误。
+///
 /// `--help=x`: an option that takes no value was given one. Call it in
 /// the arm of an option that returns at once (`--help`, `--version`);
 /// lexopt itself reports the others when it reads the next argument.
@@ -224,6 +235,8 @@ pub fn invocation(name: &str) -> String {
     started_as(name, package.as_deref(), arg0.as_deref())
 }
 
+/// 同 [`invocation`]，但环境由参数给出（便于测试）。
+///
 /// [`invocation`], given the package cargo ran (if any) and `argv[0]`.
 pub fn started_as(
     name: &str,
@@ -276,6 +289,7 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// 一项：选项的写法、中文说明、英文说明。
     pub fn new(
         flags: impl Into<String>,
         zh: impl Into<String>,
@@ -288,6 +302,8 @@ impl Entry {
         }
     }
 
+    /// 加上默认值，中英文都写。
+    ///
     /// The same entry with its default written out in both languages.
     pub fn default(
         mut self,
@@ -300,6 +316,8 @@ impl Entry {
     }
 }
 
+/// 帮助里列出的全部选项名。
+///
 /// The long options among `entries` (`--port`, `--help`…).
 pub fn known(entries: &[Entry]) -> Vec<&str> {
     entries
@@ -309,6 +327,8 @@ pub fn known(entries: &[Entry]) -> Vec<&str> {
         .collect()
 }
 
+/// 排好版的帮助文字。
+///
 /// The help text: `about`, the usage line (`program`, from
 /// [`invocation`], then `usage`), the arguments and options, then `after`
 /// (examples), each entry a Chinese line and an English line.

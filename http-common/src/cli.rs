@@ -10,12 +10,18 @@ use std::time::Duration;
 use common::usage::{self, Entry};
 use lexopt::prelude::*;
 
+/// 原文取的网页。
+///
 /// The page the text fetches.
 pub const DEFAULT_URL: &str = "http://www.baidu.com";
 
+/// `--timeout` 的默认秒数。
+///
 /// Default of `--timeout`, in seconds.
 pub const DEFAULT_TIMEOUT_S: u64 = 30;
 
+/// http-get 或 http-post 接受什么。
+///
 /// What one of the two programs accepts.
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
@@ -28,6 +34,8 @@ pub struct Spec {
     pub post: bool,
 }
 
+/// 读好的命令行选项，没给的用默认值。
+///
 /// The options after parsing, defaults filled in.
 #[derive(Clone, Debug)]
 pub struct Args {
@@ -39,6 +47,8 @@ pub struct Args {
     pub timeout: Duration,
 }
 
+/// 命令行要做的事：运行、帮助或版本。
+///
 /// What the command line asked for.
 pub type Parsed = common::cli::Parsed<Args>;
 
@@ -64,6 +74,8 @@ impl Spec {
         }
     }
 
+    /// 读给定的参数（不含程序名）。
+    ///
     /// Parses `args` (without the program name).
     pub fn parse_from<I>(&self, args: I) -> Result<Parsed, Usage>
     where
@@ -143,6 +155,8 @@ impl Spec {
             .to_string()
     }
 
+    /// `--help` 的文字。
+    ///
     /// The `--help` text, in the layout every program of the chapter uses.
     pub fn help(&self) -> String {
         let program = usage::invocation(self.name);

@@ -14,6 +14,8 @@ use ureq::{Body, ResponseExt, Timeout};
 use crate::cli::Args;
 use crate::redirect::Refused;
 
+/// 发请求之前先检查网址：要以 http:// 或 https:// 开头，并有主机名。
+///
 /// Checks that `url` is something the programs can fetch, before any
 /// network traffic: `http://` or `https://` and a host.
 pub fn check_url(url: &str) -> io::Result<Uri> {
