@@ -223,6 +223,27 @@
             if (first) {
                 window.location.href = first.href;
             }
+        } else if (e.key === "ArrowDown") {
+            var top = list.querySelector("a");
+            if (top) {
+                e.preventDefault();
+                top.focus();
+            }
+        }
+    });
+    // Up and down walk through the results; Escape closes.
+    list.addEventListener("keydown", function (e) {
+        var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+        var at = links.indexOf(document.activeElement);
+        if (e.key === "ArrowDown" && at >= 0 && at + 1 < links.length) {
+            e.preventDefault();
+            links[at + 1].focus();
+        } else if (e.key === "ArrowUp" && at >= 0) {
+            e.preventDefault();
+            (at === 0 ? input : links[at - 1]).focus();
+        } else if (e.key === "Escape") {
+            e.preventDefault();
+            close();
         }
     });
     toggle.addEventListener("click", function () {
