@@ -4,7 +4,8 @@
 // The box sits under the menu bar; `?search=WORD` on any page opens it with
 // that word's results, as mdBook's search did, and the URL follows what is
 // typed so a search can be shared. #book-search carries data-state
-// (idle, loading, done, empty, error) for people and tests alike.
+// (idle, loading, done, empty, error) and data-term (the word whose search
+// ended) for people and tests alike.
 (function () {
     "use strict";
 
@@ -78,8 +79,9 @@
     var pagefind = null;
     var loading = null;
 
-    function say(state, text) {
+    function say(state, text, term) {
         panel.dataset.state = state;
+        panel.dataset.term = term || "";
         status.textContent = text;
     }
 
@@ -169,13 +171,13 @@
             }
             got.all.forEach(function (data) { list.appendChild(resultItem(data, term)); });
             if (got.total === 0) {
-                say("empty", "没有找到“" + term + "” / no results for “" + term + "”");
+                say("empty", "没有找到“" + term + "” / no results for “" + term + "”", term);
             } else {
-                say("done", "“" + term + "”：" + got.total + " 个页面 / " + got.total + " pages");
+                say("done", "“" + term + "”：" + got.total + " 个页面 / " + got.total + " pages", term);
             }
         }).catch(function (err) {
             if (mine === latest) {
-                say("error", err.message);
+                say("error", err.message, term);
             }
         });
     }
@@ -198,7 +200,7 @@
             search(term);
         }
         input.focus();
-        load().catch(function (err) { say("error", err.message); });
+        load().catch(function (err) { say("error", err.message, input.value.trim()); });
     }
 
     function close() {
