@@ -197,3 +197,25 @@ fn the_python_get_client_prints_what_http_get_prints() {
     assert_eq!(page(&py.stdout).len(), 1, "{py:?}");
     assert_eq!(page(&py.stdout), page(&rust.stdout));
 }
+
+#[test]
+fn the_no_end_answer_ends_the_session_by_closing() {
+    let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
+    let mut cmd = Command::new(example_bin("tcp-client", "no_end"));
+    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    let out = run(cmd, LIMIT);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.starts_with(REPLY), "{out:?}");
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |text| text.contains("服务端处理完成"));
+    assert!(log.contains("服务端处理完成"), "{log}");
+    let trace = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |text| text.contains(" 0 bytes"));
+    // The session ended on an empty read, and `end` never crossed the wire.
+    assert!(trace.contains(" 0 bytes"), "{trace}");
+    assert!(!trace.contains("65 6e 64"), "{trace}");
+}
