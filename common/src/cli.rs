@@ -8,8 +8,8 @@ use std::io::{self, BufRead, IsTerminal};
 use std::process;
 use std::time::Duration;
 
-use crate::println;
 use crate::usage::{self, Entry, Usage};
+use crate::{eprintln, println};
 
 use lexopt::prelude::*;
 
@@ -112,7 +112,8 @@ impl Iterator for Messages {
         };
         loop {
             if prompt {
-                eprint!("> ");
+                use io::Write as _;
+                let _ = io::stderr().write_all(b"> ");
             }
             let mut line = Vec::new();
             match stdin.read_until(b'\n', &mut line) {
@@ -247,6 +248,8 @@ impl Spec {
         let mut seed = None;
         let mut accept_delay_ms = self.accept_delay_ms.unwrap_or(0);
         let mut send_all_first = false;
+        // --host/--port as given, for hints such as "start the server first".
+        let mut given = Vec::new();
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => {
@@ -267,6 +270,7 @@ impl Spec {
                         return Err("--host 不能为空 / --host is empty".into());
                     }
                     host = Some(value.to_string());
+                    given.extend(["--host".to_string(), value.to_string()]);
                 }
                 Long("port") => {
                     let value = parser.value()?;
@@ -278,6 +282,7 @@ impl Spec {
                                 .into(),
                         );
                     }
+                    given.extend(["--port".to_string(), port.to_string()]);
                 }
                 Long("delay-ms") if self.delay_ms.is_some() => {
                     delay_ms =
@@ -335,6 +340,7 @@ impl Spec {
             let defaults = self.messages.unwrap_or_default();
             messages = defaults.iter().map(|m| m.to_string()).collect();
         }
+        crate::explain::remember_options(given);
         Ok(Parsed::Run(Args {
             host: host.unwrap_or_else(crate::default_host),
             port,

@@ -6,7 +6,10 @@ use std::fmt;
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::time::Duration;
+
+use crate::eprintln;
 
 /// An error already worded for the student (Chinese line, English line).
 #[derive(Debug)]
@@ -27,6 +30,32 @@ pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
     io::Error::new(kind, Explained(format!("{zh}\n{en}")))
 }
 
+/// The `--host`/`--port` options the user gave, as typed (set while the
+/// command line is parsed), so that a hint can repeat them.
+static GIVEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Remembers the `--host`/`--port` options of this run (see [`start_server`]).
+pub fn remember_options(options: Vec<String>) {
+    if let Ok(mut given) = GIVEN.lock() {
+        *given = options;
+    }
+}
+
+/// 提示学生先启动服务端的命令，带上他给客户端的 --host/--port：
+/// `cargo run -p tcp-server -- --port 33099`.
+pub fn start_server(server: &str) -> String {
+    let given = GIVEN.lock().map(|g| g.clone()).unwrap_or_default();
+    server_command(server, &given)
+}
+
+fn server_command(server: &str, options: &[String]) -> String {
+    if options.is_empty() {
+        format!("cargo run -p {server}")
+    } else {
+        format!("cargo run -p {server} -- {}", options.join(" "))
+    }
+}
+
 /// connect 失败：说明原因，并告诉学生先启动哪个服务端。
 ///
 /// `connect()` failed. `server` names the crate to start first.
@@ -34,7 +63,8 @@ pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
     let (zh, en) = match err.kind() {
         ErrorKind::ConnectionRefused => (
             format!(
-                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 cargo run -p {server}"
+                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 {}",
+                start_server(server)
             ),
             format!("connection refused by {addr}: is the server running?"),
         ),
@@ -172,6 +202,17 @@ pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
             ),
             format!("{peer} refused the data: is the server running?"),
         ),
+        // A client's read ran into its --timeout.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => (
+            format!(
+                "等了 --timeout 秒，{peer} 还没有回答：服务端可能已满、正忙、\
+                 被 Ctrl-S 暂停（按 Ctrl-Q 继续），或者 --delay-ms 设得很长"
+            ),
+            format!(
+                "no answer from {peer} within --timeout: the server may be \
+                 full, busy, paused with Ctrl-S, or slowed by a long --delay-ms"
+            ),
+        ),
         _ => (
             format!("与 {peer} 通信出错：{err}"),
             format!("talking to {peer} failed: {err}"),
@@ -194,11 +235,32 @@ pub fn no_reply(
         ErrorKind::TimedOut,
         format!(
             "超时：{secs} 秒内没有收到 {peer} 的回答。UDP 不保证送达：数据报可能丢了，\
-             也可能服务端没有运行（先运行 cargo run -p {server}）"
+             也可能服务端没有运行（先运行 {}）",
+            start_server(server)
         ),
         format!(
             "timed out: no answer from {peer} within {secs} s. UDP does not \
              guarantee delivery: the datagram may be lost, or the server is not running"
+        ),
+    )
+}
+
+/// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
+pub fn datagram_max(peer: SocketAddr) -> usize {
+    if peer.is_ipv4() { 65_507 } else { 65_527 }
+}
+
+/// A message too long for one UDP datagram, refused before sending.
+pub fn too_long(len: usize, peer: SocketAddr) -> io::Error {
+    let max = datagram_max(peer);
+    explained(
+        ErrorKind::InvalidInput,
+        format!(
+            "消息有 {len} 字节，超过一个 UDP 数据报的上限 {max} 字节，没有发送：请拆成几条"
+        ),
+        format!(
+            "a message of {len} bytes exceeds the UDP limit of {max} bytes \
+             for {peer}: not sent, split it"
         ),
     )
 }
@@ -252,6 +314,37 @@ mod tests {
         assert!(text.contains("127.0.0.1:10000"));
         assert!(text.contains("cargo run -p tcp-server"));
         assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn the_hint_repeats_the_options_given() {
+        assert_eq!(
+            server_command("tcp-server", &[]),
+            "cargo run -p tcp-server"
+        );
+        let given = ["--port".to_string(), "33099".to_string()];
+        assert_eq!(
+            server_command("udp-server", &given),
+            "cargo run -p udp-server -- --port 33099"
+        );
+    }
+
+    #[test]
+    fn a_read_timeout_names_the_likely_causes() {
+        let text = lines(&talk(ErrorKind::WouldBlock.into(), addr()));
+        for cause in ["127.0.0.1:10000", "已满", "Ctrl-S", "--delay-ms"] {
+            assert!(text.contains(cause), "{cause}: {text}");
+        }
+    }
+
+    #[test]
+    fn too_long_names_the_limit() {
+        let text = lines(&too_long(70_000, addr()));
+        assert!(
+            text.contains("65507 字节") || text.contains("65507"),
+            "{text}"
+        );
+        assert_eq!(datagram_max("[::1]:1".parse().unwrap()), 65_527);
     }
 
     #[test]

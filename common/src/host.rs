@@ -3,6 +3,7 @@
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
+use crate::eprintln;
 use crate::explain::explained;
 
 /// 默认的主机：原文的 `socket.gethostname()`，解析不了就改用 localhost。

@@ -5,9 +5,11 @@
 //! `sendto`, `recvfrom`, `close`) stay visible in each program's `main.rs`.
 
 pub mod cli;
+pub mod clients;
 pub mod explain;
 pub mod host;
 pub mod lan;
+pub mod output;
 pub mod text;
 pub mod trace;
 pub mod usage;
@@ -21,23 +23,3 @@ pub const DEFAULT_PORT: u16 = 10000;
 
 /// 每次最多收多少字节：原文的 `recv(1024)` / `recvfrom(1024)`。
 pub const BUFFER_SIZE: usize = 1024;
-
-/// 同 std 的 `println!`，但 stdout 被关掉时不 panic。
-///
-/// `println!` that never panics. The standard one panics when stdout is
-/// closed (a server started as `tcp-server --port 0 | head -1`, a client piped
-/// into `head`); this one drops the line instead, so a server goes on
-/// serving its clients. The listings import it with `use common::println;`
-/// and so still read like ordinary Rust.
-#[macro_export]
-macro_rules! println {
-    () => {
-        $crate::println!("")
-    };
-    ($($arg:tt)*) => {{
-        use ::std::io::Write as _;
-        // One write_fmt: the whole line under one lock, so lines printed by
-        // two threads never mix.
-        let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
-    }};
-}

@@ -40,7 +40,7 @@ impl Trace {
     /// After a `send`/`sendall`/`sendto` of `bytes` to `peer`.
     pub fn sent(&self, peer: SocketAddr, bytes: &[u8]) {
         if self.on {
-            eprint!("{}", dump('→', peer, bytes));
+            show(dump('→', peer, bytes));
         }
     }
 
@@ -49,9 +49,17 @@ impl Trace {
     /// After a `recv`/`recvfrom` that returned `bytes` from `peer`.
     pub fn received(&self, peer: SocketAddr, bytes: &[u8]) {
         if self.on {
-            eprint!("{}", dump('←', peer, bytes));
+            show(dump('←', peer, bytes));
         }
     }
+}
+
+/// On stderr, through the server's output queue when there is one.
+fn show(mut block: String) {
+    if block.ends_with('\n') {
+        block.pop();
+    }
+    crate::output::line(crate::output::To::Stderr, block);
 }
 
 /// The block for one socket call: a header line, then hex and text rows.

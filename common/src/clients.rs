@@ -1,0 +1,233 @@
+//! 连接数上限与超时：一个学生（或一段脚本）不能占满整个服务端。
+//!
+//! `--max-clients N`: the server never has more than N connection threads.
+//! Connection N+1 is told so in one line and closed from the accept loop,
+//! without a thread. Too many threads is what made a flood of connections
+//! abort the server: every thread takes memory maps, and the per-process
+//! limit ran out in the middle of a spawn.
+//!
+//! `--idle-timeout S`: a connection silent that long is closed, with a line
+//! to the client. Replies are written with [`write_timeout`], so a client
+//! that never reads frees its thread.
+
+use std::io::{self, ErrorKind, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::output;
+
+/// Default of `--max-clients`.
+pub const MAX_CLIENTS: usize = 1000;
+
+/// Default of `--idle-timeout`, in seconds (`0` = never).
+pub const IDLE_TIMEOUT_S: u64 = 600;
+
+/// How long a reply may wait for a client that does not read.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Descriptors a server needs besides its connections: stdin, stdout,
+/// stderr, the listening socket, and a few to spare.
+const SPARE_FILES: u64 = 24;
+
+/// 当前的连接数，和它的上限（--max-clients）。
+#[derive(Clone, Debug)]
+pub struct Clients {
+    active: Arc<AtomicUsize>,
+    max: usize,
+}
+
+/// One admitted connection; the count goes down when it is dropped (when
+/// the connection's thread ends, or its spawn failed).
+#[derive(Debug)]
+pub struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Clients {
+    pub fn new(max: usize) -> Self {
+        Clients {
+            active: Arc::new(AtomicUsize::new(0)),
+            max: max.max(1),
+        }
+    }
+
+    /// 还有空位就占一个；满了返回 None。
+    pub fn admit(&self) -> Option<Slot> {
+        let taken = self.active.fetch_update(
+            Ordering::AcqRel,
+            Ordering::Acquire,
+            |n| (n < self.max).then_some(n + 1),
+        );
+        taken.ok().map(|_| Slot(Arc::clone(&self.active)))
+    }
+
+    /// Connections open now.
+    pub fn active(&self) -> usize {
+        self.active.load(Ordering::Acquire)
+    }
+
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// 服务端已满：告诉对方一行，然后断开（不开线程，不等待）。
+    ///
+    /// The line is written without blocking (a fresh connection always has
+    /// room for it); the log line is rate-limited, as a full class may try
+    /// again and again.
+    pub fn turn_away(&self, sock: TcpStream, peer: SocketAddr) {
+        let line = full_line(self.max);
+        if sock.set_nonblocking(true).is_ok() {
+            let _ = (&sock).write_all(format!("{line}\n").as_bytes());
+        }
+        drop(sock);
+        output::repeated(
+            "服务端已满 / server full",
+            format!("拒绝了 {peer}：{line}"),
+        );
+    }
+}
+
+/// What connection N+1 reads before it is closed.
+pub fn full_line(max: usize) -> String {
+    format!(
+        "服务端已满（{max} 个连接），请稍后再试 / server full ({max} clients), try again later"
+    )
+}
+
+/// What an idle connection reads before it is closed.
+pub fn idle_line(idle: Duration) -> String {
+    let s = idle.as_secs_f64();
+    format!("{s} 秒没有收到数据，服务端断开连接 / idle for {s} s, closing")
+}
+
+/// A read or write that ran into its timeout (the kind differs between
+/// Unix, `WouldBlock`, and Windows, `TimedOut`).
+pub fn is_timeout(err: &io::Error) -> bool {
+    matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+}
+
+/// The write timeout for replies: [`WRITE_TIMEOUT`], or the idle timeout
+/// if that is shorter (a client that takes nothing for that long is idle
+/// too).
+pub fn write_timeout(idle: Option<Duration>) -> Duration {
+    idle.map_or(WRITE_TIMEOUT, |idle| idle.min(WRITE_TIMEOUT))
+}
+
+/// The open-files limit of this process (the soft `ulimit -n`), if known.
+///
+/// Read from `/proc/self/limits` on Linux. Elsewhere (macOS, Windows)
+/// there is no way to ask without `unsafe` code, which this workspace
+/// forbids, so it is `None` and the default stays as it is; Windows has no
+/// such small per-process limit on sockets anyway.
+pub fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    parse_open_files(&limits)
+}
+
+fn parse_open_files(limits: &str) -> Option<u64> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line["Max open files".len()..].split_whitespace().next()?;
+    match soft {
+        "unlimited" => Some(u64::MAX),
+        n => n.parse().ok(),
+    }
+}
+
+/// The `--max-clients` to use, and a note when the open-files limit
+/// `files` cannot hold `wanted` connections. A default (`given` false) is
+/// lowered to fit; a number given on the command line is kept, with a
+/// warning.
+pub fn fit(
+    wanted: usize,
+    given: bool,
+    files: Option<u64>,
+) -> (usize, Option<String>) {
+    let Some(files) = files else {
+        return (wanted, None);
+    };
+    let room = files.saturating_sub(SPARE_FILES).max(1);
+    if wanted as u64 <= room {
+        return (wanted, None);
+    }
+    let fits = usize::try_from(room).unwrap_or(usize::MAX);
+    if given {
+        let note = format!(
+            "注意：打开文件数上限（ulimit -n）为 {files}，容纳不下 {wanted} 个连接，\
+             超出时 accept 会出错并重试 / note: the open-files limit {files} \
+             cannot hold {wanted} connections; raise it with ulimit -n"
+        );
+        return (wanted, Some(note));
+    }
+    let note = format!(
+        "打开文件数上限（ulimit -n）为 {files}，最多连接数降为 {fits} \
+         / open-files limit {files}: --max-clients lowered to {fits}"
+    );
+    (fits, Some(note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_counted_and_given_back() {
+        let clients = Clients::new(2);
+        let a = clients.admit().unwrap();
+        let b = clients.admit().unwrap();
+        assert!(clients.admit().is_none());
+        assert_eq!(clients.active(), 2);
+        drop(a);
+        let c = clients.admit().unwrap();
+        drop((b, c));
+        assert_eq!(clients.active(), 0);
+    }
+
+    #[test]
+    fn the_limit_is_read_from_proc() {
+        let text = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                    Max processes             63448                63448                processes \n\
+                    Max open files            1024                 524288               files     \n";
+        assert_eq!(parse_open_files(text), Some(1024));
+        let text = "Max open files            unlimited            unlimited            files\n";
+        assert_eq!(parse_open_files(text), Some(u64::MAX));
+        assert_eq!(parse_open_files("nothing"), None);
+        if cfg!(target_os = "linux") {
+            assert!(open_files_limit().is_some());
+        }
+    }
+
+    #[test]
+    fn the_default_is_lowered_to_fit_and_says_so() {
+        assert_eq!(fit(1000, false, Some(20_000)), (1000, None));
+        assert_eq!(fit(1000, false, None), (1000, None));
+        let (n, note) = fit(1000, false, Some(256));
+        assert_eq!(n, 232);
+        let note = note.unwrap();
+        assert!(note.contains("256") && note.contains("232"), "{note}");
+        let (n, note) = fit(5000, true, Some(1024));
+        assert_eq!(n, 5000, "a number given is kept");
+        assert!(note.unwrap().contains("ulimit -n"));
+        assert_eq!(fit(1000, false, Some(3)).0, 1);
+    }
+
+    #[test]
+    fn lines_for_the_client() {
+        assert_eq!(
+            full_line(50),
+            "服务端已满（50 个连接），请稍后再试 / server full (50 clients), try again later"
+        );
+        assert!(idle_line(Duration::from_secs(600)).contains("600 秒"));
+        assert_eq!(write_timeout(None), WRITE_TIMEOUT);
+        assert_eq!(
+            write_timeout(Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+    }
+}
