@@ -159,9 +159,9 @@ pub fn fit(
     let fits = usize::try_from(room).unwrap_or(usize::MAX);
     if given {
         let note = format!(
-            "注意：打开文件数上限（ulimit -n）为 {files}，容纳不下 {wanted} 个连接，\
-             超出时 accept 会出错并重试 / note: the open-files limit {files} \
-             cannot hold {wanted} connections; raise it with ulimit -n"
+            "注意：打开文件数上限（ulimit -n）为 {files}，容纳不下 {wanted} 个连接 \
+             / note: the open-files limit {files} cannot hold {wanted} \
+             connections; raise it with ulimit -n"
         );
         return (wanted, Some(note));
     }

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 /// How many lines may wait for the terminal. A paused terminal fills it in
 /// a moment; after that lines are counted, not kept.
-pub const QUEUE_LINES: usize = 4096;
+pub const QUEUE_LINES: usize = 1024;
 
 /// How often the writer looks for notes to print when nothing else comes.
 const TICK: Duration = Duration::from_millis(200);
