@@ -46,6 +46,9 @@ pub struct Spec {
     pub accept_delay_ms: Option<u64>,
     /// Whether `--send-all-first` (send every message, then read) is accepted.
     pub send_all_first: bool,
+    /// Whether `--max-clients` and `--idle-timeout` are accepted (defaults
+    /// in [`crate::clients`]).
+    pub limits: bool,
 }
 
 /// 读好的命令行选项，没给的用默认值。
@@ -68,6 +71,11 @@ pub struct Args {
     pub seed: Option<u64>,
     pub accept_delay: Duration,
     pub send_all_first: bool,
+    /// `--max-clients` as given; `None`: the default, fitted to the
+    /// open-files limit (see [`crate::clients::Clients::new`]).
+    pub max_clients: Option<usize>,
+    /// `--idle-timeout`; `None` with `--idle-timeout 0` (never).
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Args {
@@ -177,6 +185,7 @@ impl Spec {
         drop: false,
         accept_delay_ms: None,
         send_all_first: false,
+        limits: false,
     };
 
     /// 客户端的预设：`--host`/`--port`、`--trace`、`-i`；清单里只写不同的地方。
@@ -248,6 +257,8 @@ impl Spec {
         let mut seed = None;
         let mut accept_delay_ms = self.accept_delay_ms.unwrap_or(0);
         let mut send_all_first = false;
+        let mut max_clients = None;
+        let mut idle_s = crate::clients::IDLE_TIMEOUT_S as f64;
         // --host/--port as given, for hints such as "start the server first".
         let mut given = Vec::new();
         while let Some(arg) = parser.next()? {
@@ -319,6 +330,23 @@ impl Spec {
                 Long("send-all-first") if self.send_all_first => {
                     send_all_first = true;
                 }
+                Long("max-clients") if self.limits => {
+                    let n = number(&parser.value()?, "--max-clients", "≥ 1")?;
+                    if n < 1 {
+                        return Err("--max-clients 至少为 1 \
+                                    / --max-clients must be at least 1"
+                            .into());
+                    }
+                    max_clients = Some(n);
+                }
+                Long("idle-timeout") if self.limits => {
+                    idle_s = number(&parser.value()?, "--idle-timeout", "秒")?;
+                    if !(0.0..=86_400.0).contains(&idle_s) {
+                        return Err("--idle-timeout 应在 0 到 86400 秒之间 \
+                                    / --idle-timeout must be 0 to 86400 s"
+                            .into());
+                    }
+                }
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
@@ -355,6 +383,9 @@ impl Spec {
             seed,
             accept_delay: Duration::from_millis(accept_delay_ms),
             send_all_first,
+            max_clients,
+            idle_timeout: (idle_s > 0.0)
+                .then(|| Duration::from_secs_f64(idle_s)),
         }))
     }
 
@@ -493,6 +524,29 @@ impl Spec {
                 "send every message first, then read the replies",
             ));
         }
+        if self.limits {
+            let max = crate::clients::MAX_CLIENTS;
+            entries.push(
+                Entry::new(
+                    "--max-clients <N>",
+                    "最多同时服务的连接数，多出的被告知“已满”",
+                    "most clients at once; more are told it is full",
+                )
+                .default(
+                    format!("{max}，不超过 ulimit -n"),
+                    format!("{max}, within ulimit -n"),
+                ),
+            );
+            let idle = crate::clients::IDLE_TIMEOUT_S;
+            entries.push(
+                Entry::new(
+                    "--idle-timeout <SECS>",
+                    "连接空闲多少秒后断开，0 = 不断开",
+                    "close a connection silent that long, 0 = never",
+                )
+                .default(idle, idle),
+            );
+        }
         entries.push(Entry::new("-h, --help", "显示本帮助", "show this help"));
         entries.push(Entry::new(
             "-V, --version",
@@ -563,6 +617,7 @@ mod tests {
         version: "0.1.0",
         delay_ms: Some(1000),
         backlog: Some(1024),
+        limits: true,
         ..Spec::SERVER
     };
 
@@ -629,6 +684,35 @@ mod tests {
         assert_eq!(
             under_cargo,
             "cargo run -p tcp-server --example 1-accept --"
+        );
+    }
+
+    #[test]
+    fn the_servers_limits() {
+        let args = run(&SERVER, &["--host", "h"]);
+        assert_eq!(args.max_clients, None, "the default, fitted later");
+        assert_eq!(args.idle_timeout, Some(Duration::from_secs(600)));
+        let args = run(
+            &SERVER,
+            &["--host", "h", "--max-clients", "50", "--idle-timeout", "0"],
+        );
+        assert_eq!((args.max_clients, args.idle_timeout), (Some(50), None));
+        let args = run(&SERVER, &["--host", "h", "--idle-timeout", "1.5"]);
+        assert_eq!(args.idle_timeout, Some(Duration::from_millis(1500)));
+        for bad in [
+            &["--max-clients", "0"][..],
+            &["--max-clients", "-3"],
+            &["--idle-timeout", "-1"],
+            &["--idle-timeout", "nan"],
+        ] {
+            assert!(SERVER.parse_from(bad).is_err(), "{bad:?}");
+        }
+        assert!(CLIENT.parse_from(["--max-clients", "5"]).is_err());
+        let Ok(Parsed::Help(help)) = SERVER.parse_from(["--help"]) else {
+            panic!()
+        };
+        assert!(
+            help.contains("--max-clients") && help.contains("--idle-timeout")
         );
     }
 

@@ -50,7 +50,21 @@ impl Drop for Slot {
 }
 
 impl Clients {
-    pub fn new(max: usize) -> Self {
+    /// 按 --max-clients 计数；默认值超出打开文件数上限时调低，并打印一行说明。
+    ///
+    /// `given` is `--max-clients` as given (`None`: [`MAX_CLIENTS`]). Call
+    /// it after the server's first line: a note about the limit follows it.
+    pub fn new(given: Option<usize>) -> Self {
+        let wanted = given.unwrap_or(MAX_CLIENTS);
+        let (max, note) = fit(wanted, given.is_some(), open_files_limit());
+        if let Some(note) = note {
+            crate::println!("{note}");
+        }
+        Self::with_max(max)
+    }
+
+    /// At most `max` connections, whatever the open-files limit.
+    pub fn with_max(max: usize) -> Self {
         Clients {
             active: Arc::new(AtomicUsize::new(0)),
             max: max.max(1),
@@ -92,6 +106,51 @@ impl Clients {
             format!("拒绝了 {peer}：{line}"),
         );
     }
+}
+
+/// 一个连接出错结束时记一行（成批时只记几行）；空闲超时的先告诉对方一声。
+///
+/// A timeout of the read is an idle client: it is told so in one line.
+/// A timeout of a reply (the client does not read) leaves no room for that
+/// line: the non-blocking write fails, and the log says which it was.
+pub fn report(
+    sock: &TcpStream,
+    peer: SocketAddr,
+    err: io::Error,
+    idle: Option<Duration>,
+) {
+    if is_timeout(&err) {
+        let line = format!("{}\n", idle_line(idle.unwrap_or(WRITE_TIMEOUT)));
+        let told = sock.set_nonblocking(true).is_ok()
+            && matches!((&*sock).write(line.as_bytes()), Ok(n) if n == line.len());
+        let (kind, text) = if told {
+            (
+                "空闲 / idle",
+                format!(
+                    "{peer} 空闲太久，已断开 / {peer} was idle too long, closed"
+                ),
+            )
+        } else {
+            (
+                "不读回复 / not reading",
+                format!(
+                    "{peer} 一直不读回复，已断开 / {peer} does not read its replies, closed"
+                ),
+            )
+        };
+        output::repeated(kind, text);
+        return;
+    }
+    let kind = match err.kind() {
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe => "断开 / reset",
+        _ => "出错 / errors",
+    };
+    output::repeated(
+        kind,
+        crate::explain::one_line(&crate::explain::talk(err, peer)),
+    );
 }
 
 /// What connection N+1 reads before it is closed.
@@ -178,7 +237,7 @@ mod tests {
 
     #[test]
     fn slots_are_counted_and_given_back() {
-        let clients = Clients::new(2);
+        let clients = Clients::with_max(2);
         let a = clients.admit().unwrap();
         let b = clients.admit().unwrap();
         assert!(clients.admit().is_none());

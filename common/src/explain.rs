@@ -245,6 +245,23 @@ pub fn no_reply(
     )
 }
 
+/// 一行说明：收到一个不是服务端发来的数据报，已忽略（内容转义后只显示开头）。
+///
+/// The line udp-client prints for a datagram that did not come from the
+/// address it sent to: its real source and the start of its content.
+pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut shown: String = text.chars().take(40).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    let shown = crate::escape_control(&shown);
+    format!(
+        "忽略了来自 {from} 的数据报（不是 {sent_to} 发来的）：{shown} \
+         / ignored a datagram from {from}, not from {sent_to}"
+    )
+}
+
 /// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
 pub fn datagram_max(peer: SocketAddr) -> usize {
     if peer.is_ipv4() { 65_507 } else { 65_527 }
@@ -335,6 +352,15 @@ mod tests {
         for cause in ["127.0.0.1:10000", "已满", "Ctrl-S", "--delay-ms"] {
             assert!(text.contains(cause), "{cause}: {text}");
         }
+    }
+
+    #[test]
+    fn a_stray_datagram_is_one_escaped_line() {
+        let from = "127.0.0.2:5000".parse().unwrap();
+        let text = stray(from, addr(), b"\x1b[2Jhello\n");
+        assert_eq!(text.lines().count(), 1);
+        assert!(text.contains("127.0.0.2:5000") && text.contains("\\x1b"));
+        assert!(!text.contains('\x1b'));
     }
 
     #[test]

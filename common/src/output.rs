@@ -211,7 +211,7 @@ macro_rules! eprintln {
 /// 同一种错误成批出现时只打印几行，其余计数后汇总成一行。
 ///
 /// Prints `text` on stderr unless lines of the same `kind` (a short label,
-/// shown in the summary: `"accept()"`, `"连接重置 / reset"`) came too often:
+/// shown in the summary: `"accept()"`, `"断开 / reset"`) came too often:
 /// at most [`PER_SECOND`] a second; the rest are counted, and one summary
 /// line gives the count once they stop for a second (or every
 /// [`SUMMARY_EVERY`] while they go on).
@@ -236,10 +236,12 @@ const QUIET: Duration = Duration::from_secs(1);
 
 static REPEATED: Limiter = Limiter::new();
 
-/// The summary of `n` lines of `kind` left out.
+/// The summary of `n` lines of `kind` left out. A kind written
+/// `"中文 / English"` is split between the two halves of the line.
 pub fn summary(kind: &str, n: u64) -> String {
+    let (zh, en) = kind.split_once(" / ").unwrap_or((kind, kind));
     format!(
-        "……另有 {n} 条同类消息未显示（{kind}）/ {n} more like this not shown ({kind})"
+        "……另有 {n} 条同类消息未显示（{zh}）/ {n} more like this not shown ({en})"
     )
 }
 
@@ -416,6 +418,10 @@ mod tests {
         assert_eq!(skipped_note(3), "……省略了 3 行输出 / 3 lines skipped");
         let text = summary("accept()", 12);
         assert!(text.contains("12 条") && text.contains("12 more"), "{text}");
+        assert_eq!(
+            summary("已满 / full", 2),
+            "……另有 2 条同类消息未显示（已满）/ 2 more like this not shown (full)"
+        );
     }
 
     #[test]

@@ -16,7 +16,6 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use common::cli::{Args, Spec};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
@@ -40,9 +39,12 @@ fn run(args: &Args) -> io::Result<()> {
 
     // ANCHOR: connect
     // 2. 连接服务端 — Python: soc.connect((hostname, 10000))
-    soc.connect_timeout(&addr.into(), CONNECT_TIMEOUT)
+    //    原文会一直等；这里连接和每次等回复最多 --timeout 秒（默认 10），
+    //    免得写错的地址或停住的服务端让全班干等。
+    soc.connect_timeout(&addr.into(), args.timeout)
         .map_err(|e| explain::connect(e, addr, "tcp-server"))?;
     let mut soc = TcpStream::from(soc);
+    soc.set_read_timeout(Some(args.timeout))?;
     // ANCHOR_END: connect
     if args.send_all_first {
         return send_all_first(&mut soc, args, addr);
@@ -133,10 +135,8 @@ const SPEC: Spec = Spec {
     about: "15.2.1 TCP 客户端 / TCP client",
     messages: Some(&["Python TCP 第一个DEMO"]), // 不给消息时发原文这句
     send_all_first: true,                       // --send-all-first：演示字节流
+    // ANCHOR: timeout
+    timeout_s: Some(10), // --timeout：连接和等回复最多几秒
+    // ANCHOR_END: timeout
     ..Spec::CLIENT
 };
-
-// ANCHOR: timeout
-/// 连不上时最多等这么久，免得一个写错的地址让全班干等两分钟。
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-// ANCHOR_END: timeout

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑端口；`--delay-ms 0` 去掉
-//! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节。全部选项见 `--help`。
+//! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节；`--max-clients`、
+//! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`。
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,10 +20,11 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
+use common::clients::{self, Clients};
 use common::lan;
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
+use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, output};
+use common::{eprintln, println}; // 同 std 的，但不会 panic，也不等终端
 use socket2::{Domain, Socket, Type};
 
 fn main() -> ExitCode {
@@ -66,10 +68,15 @@ fn run(args: &Args) -> io::Result<()> {
     let settings = Settings::from(args);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
+    // 此后的输出交给一个写线程：终端按了 Ctrl-S、或输出管道没人读时，
+    // 各连接照常收发，来不及显示的行丢掉并计数。
+    output::start();
     // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
     for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp) {
         println!("{line}");
     }
+    // 最多同时服务 --max-clients 个连接（打开文件数不够时自动调低并说明）。
+    let clients = Clients::new(args.max_clients);
 
     let mut accept_failed = false;
     // ANCHOR: accept
@@ -82,7 +89,10 @@ fn run(args: &Args) -> io::Result<()> {
             Err(err) => {
                 // 例如打开的连接太多（EMFILE）：只报告一次，稍等再试，不退出。
                 if !accept_failed {
-                    eprintln!("accept() 出错，稍后重试 / accept failed: {err}");
+                    let line = format!(
+                        "accept() 出错，稍后重试 / accept failed: {err}"
+                    );
+                    output::repeated("accept()", line);
                 }
                 accept_failed = true;
                 thread::sleep(Duration::from_millis(100));
@@ -91,9 +101,17 @@ fn run(args: &Args) -> io::Result<()> {
         };
         accept_failed = false;
 
+        // 已有 --max-clients 个连接：不开线程，回一句“已满”就断开。
+        let Some(slot) = clients.admit() else {
+            clients.turn_away(sock, peer);
+            continue;
+        };
+
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let spawned =
-            thread::Builder::new().spawn(move || do_tcp(sock, peer, settings));
+        let spawned = thread::Builder::new().spawn(move || {
+            do_tcp(sock, peer, settings);
+            drop(slot); // 这个连接结束了，空出一个位置
+        });
         if let Err(err) = spawned {
             // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
             eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
@@ -109,8 +127,8 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
 
     // 5. 收发数据，直到收到 end 或对方断开（循环在下面的 talk 里）
     if let Err(err) = talk(&mut sock, peer, settings) {
-        // 对方重置了连接之类：记一行，别的客户端照常服务。
-        eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
+        // 对方重置了连接、空闲太久之类：记一行，别的客户端照常服务。
+        clients::report(&sock, peer, err, settings.idle);
     }
 
     // ANCHOR: close
@@ -131,7 +149,12 @@ fn talk(
         delay,
         trace,
         quiet,
+        idle,
     } = settings;
+    // 原文没有超时：空闲超过 --idle-timeout 秒，或一直不读回复的连接，
+    // recv/send 出错返回，线程就不会永远等下去。
+    sock.set_read_timeout(idle)?;
+    sock.set_write_timeout(Some(clients::write_timeout(idle)))?;
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
@@ -176,6 +199,7 @@ const SPEC: Spec = Spec {
     delay_ms: Some(1000),     // --delay-ms：原文的 sleep(1)
     backlog: Some(1024),      // --backlog：listen() 的排队上限
     accept_delay_ms: Some(0), // --accept-delay-ms：演示 backlog 用
+    limits: true,             // --max-clients 和 --idle-timeout
     ..Spec::SERVER
 };
 
@@ -188,6 +212,8 @@ struct Settings {
     trace: Trace,
     /// --quiet：不逐条打印收到的消息
     quiet: bool,
+    /// --idle-timeout：空闲多久断开（None = 不断开）
+    idle: Option<Duration>,
 }
 
 impl From<&Args> for Settings {
@@ -196,6 +222,7 @@ impl From<&Args> for Settings {
             delay: args.delay,
             trace: Trace::new(args.trace),
             quiet: args.quiet,
+            idle: args.idle_timeout,
         }
     }
 }

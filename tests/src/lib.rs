@@ -321,6 +321,7 @@ impl Drop for Running {
             let _ = Command::new("kill")
                 .args(["-KILL", "--"])
                 .arg(format!("-{}", self.child.id()))
+                .stderr(Stdio::null()) // the group may be gone already
                 .status();
         }
         let _ = self.child.kill();

@@ -370,7 +370,8 @@ fn running_out_of_descriptors_is_survived() {
     let bin = chapter_tests::bin("tcp-server");
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")
-        .arg(r#"ulimit -n 40 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
+        // --max-clients given: kept, so accept() itself runs out.
+        .arg(r#"ulimit -n 40 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0 --max-clients 1000"#)
         .arg(bin);
     let mut server = Server::start(cmd);
     let hogs: Vec<TcpStream> = (0..60).map(|_| connect(server.addr)).collect();

@@ -19,11 +19,11 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::cli::{Args, Spec};
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
+use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
@@ -68,6 +68,10 @@ fn star_c_udp(
 
     // ANCHOR: sendto
     // 2. 发送，不需要先连接 — Python: soc.sendto(c_name.encode('utf-8'), adds)
+    //    一个数据报装不下的消息（IPv4 最多 65,507 字节）先拦下，说明上限。
+    if c_name.len() > explain::datagram_max(adds) {
+        return Err(explain::too_long(c_name.len(), adds));
+    }
     soc.send_to(c_name.as_bytes(), adds)
         .map_err(|e| explain::talk(e, adds))?;
     trace.sent(adds, c_name.as_bytes());
@@ -75,18 +79,30 @@ fn star_c_udp(
 
     // ANCHOR: recv
     // 3. 接收并打印 — Python: print(soc.recv(1024).decode('utf-8'))
+    //    Python 的 recv 收下任何地址发来的数据报；这里用 recv_from 看来源，
+    //    不是 adds 发来的就报告一行、丢掉，在剩下的时间里接着等。
     let mut buf = vec![0; DATAGRAM_MAX];
-    let n = soc.recv(&mut buf).map_err(|e| match e.kind() {
-        // 超时；或者系统收到“端口不可达”，把它报成拒绝/重置：都是没人回答。
-        ErrorKind::WouldBlock
-        | ErrorKind::TimedOut
-        | ErrorKind::ConnectionRefused
-        | ErrorKind::ConnectionReset => {
-            explain::no_reply(adds, timeout, "udp-server")
+    let deadline = Instant::now() + timeout;
+    let n = loop {
+        let (n, from) =
+            soc.recv_from(&mut buf).map_err(|e| match e.kind() {
+                // 超时；或者系统收到“端口不可达”，报成拒绝/重置：都是没人回答。
+                ErrorKind::WouldBlock
+                | ErrorKind::TimedOut
+                | ErrorKind::ConnectionRefused
+                | ErrorKind::ConnectionReset => {
+                    explain::no_reply(adds, timeout, "udp-server")
+                }
+                _ => explain::talk(e, adds),
+            })?;
+        trace.received(from, &buf[..n]);
+        if common::host::is_reply_from(from, adds) {
+            break n;
         }
-        _ => explain::talk(e, adds),
-    })?;
-    trace.received(adds, &buf[..n]);
+        eprintln!("{}", explain::stray(from, adds, &buf[..n]));
+        let left = deadline.saturating_duration_since(Instant::now());
+        soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+    };
     println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
     // ANCHOR_END: recv
 

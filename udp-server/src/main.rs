@@ -27,9 +27,9 @@ use std::time::Duration;
 
 use common::cli::{Args, Spec};
 use common::lan;
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use common::println; // 同 std 的 println!，但不会 panic，也不等终端
 use common::trace::Trace;
-use common::{BUFFER_SIZE, escape_control, explain};
+use common::{BUFFER_SIZE, escape_control, explain, output};
 use socket2::{Domain, Socket, Type};
 
 mod loss; // --drop：故意丢包，见 loss.rs
@@ -59,6 +59,9 @@ fn run(args: &Args) -> io::Result<()> {
     let soc = UdpSocket::from(soc);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("UDP 服务端已启动，正在监听 {}", soc.local_addr()?);
+    // 此后的输出交给一个写线程：终端按了 Ctrl-S、或输出管道没人读时，
+    // 照常收发数据报，来不及显示的行丢掉并计数。
+    output::start();
     // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
     for line in lan::hints(soc.local_addr()?, lan::Kind::Udp) {
         println!("{line}");
@@ -79,8 +82,10 @@ fn run(args: &Args) -> io::Result<()> {
                 continue;
             }
             Err(e) => {
-                // 一个坏数据报不能让服务端退出：记一行，稍等再收。
-                eprintln!("recvfrom() 出错，继续 / recvfrom failed: {e}");
+                // 一个坏数据报不能让服务端退出：记一行（成批时只记几行），稍等再收。
+                let line =
+                    format!("recvfrom() 出错，继续 / recvfrom failed: {e}");
+                output::repeated("recvfrom()", line);
                 thread::sleep(Duration::from_millis(100));
                 continue;
             }
@@ -121,9 +126,10 @@ fn run(args: &Args) -> io::Result<()> {
         let answer = format!("服务端接收到数据：{val}");
         match soc.send_to(answer.as_bytes(), add) {
             Ok(_) => trace.sent(add, answer.as_bytes()),
-            Err(e) => {
-                eprintln!("{}", explain::one_line(&explain::talk(e, add)))
-            }
+            Err(e) => output::repeated(
+                "sendto()",
+                explain::one_line(&explain::talk(e, add)),
+            ),
         }
         // ANCHOR_END: sendto
     }

@@ -1,0 +1,626 @@
+//! Nothing one student does stops the class: output that never blocks a
+//! server, a connection cap, timeouts, replies taken only from the server,
+//! and no log floods. Each test is one "must hold" item; loopback only,
+//! every loop bounded in count and time, every child killed on drop.
+
+// Test code: a failed step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chapter_tests::{
+    Running, START_DEADLINE, Server, assert_clean, bin, program, python, run,
+};
+use socket2::SockRef;
+
+const REPLY: &str = "服务端接收到数据：";
+const LIMIT: Duration = Duration::from_secs(30);
+/// Each session of the load tests must be answered within this.
+const SESSION: Duration = Duration::from_secs(2);
+
+/// The load tests take the machine's two cores for a few seconds each:
+/// run them one at a time so their per-session limits measure the server,
+/// not each other.
+static HEAVY: Mutex<()> = Mutex::new(());
+
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A server whose stdout is a pipe nobody reads (after its first line),
+/// as when it is started as `tcp-server > fifo` and the reader is stuck.
+struct Unread {
+    child: Child,
+    _stdout: ChildStdout,
+    addr: SocketAddr,
+}
+
+impl Unread {
+    fn start(name: &str, args: &[&str]) -> Self {
+        let mut child = Command::new(bin(name))
+            .args(["--host", "127.0.0.1", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        // Read the first line in a thread, so a server that never prints
+        // it fails the test instead of hanging it; the pipe comes back
+        // unread past that line.
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut stdout = stdout;
+            let mut line = Vec::new();
+            let mut byte = [0];
+            while stdout.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
+                line.push(byte[0]);
+            }
+            let _ =
+                tx.send((String::from_utf8_lossy(&line).into_owned(), stdout));
+        });
+        let Ok((first, stdout)) = rx.recv_timeout(START_DEADLINE) else {
+            let _ = child.kill();
+            panic!("{name}: no first line");
+        };
+        let addr = first.rsplit(' ').next().unwrap().parse().unwrap();
+        Unread {
+            child,
+            _stdout: stdout,
+            addr,
+        }
+    }
+}
+
+impl Drop for Unread {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One session of the text's client: send, read the reply, send `end`.
+/// Returns how long it took, or what went wrong; each step waits at most
+/// `limit`.
+fn try_session(
+    addr: SocketAddr,
+    message: &str,
+    limit: Duration,
+) -> Result<Duration, String> {
+    let start = Instant::now();
+    let mut stream = TcpStream::connect_timeout(&addr, limit)
+        .map_err(|e| format!("connect {message}: {e}"))?;
+    stream.set_read_timeout(Some(limit)).unwrap();
+    stream
+        .write_all(message.as_bytes())
+        .map_err(|e| format!("send {message}: {e}"))?;
+    let mut got = vec![0; REPLY.len() + message.len()];
+    stream
+        .read_exact(&mut got)
+        .map_err(|e| format!("reply to {message}: {e}"))?;
+    if got != format!("{REPLY}{message}").as_bytes() {
+        return Err(format!("reply {:?}", String::from_utf8_lossy(&got)));
+    }
+    let _ = stream.write_all(b"end");
+    Ok(start.elapsed())
+}
+
+fn tcp_session(addr: SocketAddr, message: &str, limit: Duration) -> Duration {
+    try_session(addr, message, limit).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Tries a session until one succeeds, for at most `deadline`.
+fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
+    let start = Instant::now();
+    loop {
+        match try_session(addr, "还在吗", SESSION) {
+            Ok(_) => return start.elapsed(),
+            Err(e) if start.elapsed() > deadline => {
+                panic!("not served within {deadline:?}: {e}")
+            }
+            Err(_) => thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+fn sequential_sessions(addr: SocketAddr, n: usize) -> Duration {
+    let mut worst = Duration::ZERO;
+    for i in 0..n {
+        let took = tcp_session(addr, &format!("第{i}次"), SESSION);
+        assert!(took <= SESSION, "session {i} took {took:?}");
+        worst = worst.max(took);
+    }
+    worst
+}
+
+#[test]
+fn tcp_server_with_stdout_unread_answers_3000_sessions() {
+    let _heavy = heavy();
+    for quiet in [false, true] {
+        let args: &[&str] = if quiet {
+            &["--delay-ms", "0", "--quiet"]
+        } else {
+            &["--delay-ms", "0"]
+        };
+        let server = Unread::start("tcp-server", args);
+        let worst = sequential_sessions(server.addr, 3000);
+        eprintln!("quiet={quiet}: worst session {worst:?}");
+    }
+}
+
+#[test]
+fn udp_server_with_stdout_unread_answers_3000_datagrams() {
+    let _heavy = heavy();
+    let server = Unread::start("udp-server", &[]);
+    let soc = UdpSocket::bind("127.0.0.1:0").unwrap();
+    soc.set_read_timeout(Some(SESSION)).unwrap();
+    let mut buf = [0; 2048];
+    for i in 0..3000 {
+        let message = format!("数据报{i}");
+        let start = Instant::now();
+        soc.send_to(message.as_bytes(), server.addr).unwrap();
+        let (n, from) = soc
+            .recv_from(&mut buf)
+            .unwrap_or_else(|e| panic!("datagram {i} unanswered: {e}"));
+        assert_eq!(from, server.addr);
+        assert_eq!(&buf[..n], format!("{REPLY}{message}").as_bytes());
+        assert!(start.elapsed() <= SESSION);
+    }
+}
+
+/// Ctrl-S in the instructor's terminal pauses its output; the class must
+/// go on being served, and after Ctrl-Q a note says what was left out.
+#[cfg(unix)]
+#[test]
+fn a_terminal_paused_with_ctrl_s_stops_no_client() {
+    let _heavy = heavy();
+    let mut cmd = python("xoff.py");
+    cmd.arg(bin("tcp-server")).arg("600");
+    let mut driver = Running::spawn_pipeline(cmd);
+    let (status, _) = driver.wait(Duration::from_secs(120));
+    let out = driver.stdout.text();
+    assert!(status.success(), "{out}\n{}", driver.stderr.text());
+    assert!(out.contains("answered 600\n"), "{out}");
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("screen:"))
+        .unwrap_or_else(|| panic!("no skipped-lines note:\n{out}"));
+    assert!(
+        note.contains("……省略了 ") && note.contains(" 行输出 / "),
+        "{note}"
+    );
+}
+
+/// `2>&1 | head -1`: after the first line both stdout and stderr are a
+/// closed pipe. Running out of descriptors and clients that reset make the
+/// server write errors into it; it must go on serving.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_and_stderr_with_emfile_and_resets() {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(
+            r#"ulimit -n 48 && exec 3>&1; "$0" --host 127.0.0.1 --port 0 --delay-ms 0 --max-clients 1000 2>&1 | head -n 1 >&3"#,
+        )
+        .arg(bin("tcp-server"));
+    let mut server = Server::start_pipeline(cmd);
+    for round in 0..3 {
+        // More connections than descriptors: accept fails with EMFILE.
+        let hogs: Vec<TcpStream> = (0..80)
+            .filter_map(|_| {
+                TcpStream::connect_timeout(&server.addr, SESSION).ok()
+            })
+            .collect();
+        thread::sleep(Duration::from_millis(300));
+        for hog in hogs {
+            // SO_LINGER 0: the close is a reset.
+            SockRef::from(&hog)
+                .set_linger(Some(Duration::ZERO))
+                .unwrap();
+            let _ = (&hog).write_all(b"x");
+        }
+        // The server serves the next client once descriptors are free.
+        served_within(server.addr, Duration::from_secs(10));
+        assert!(server.process.is_running(), "round {round}");
+    }
+    assert_clean(&server.stderr());
+}
+
+fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
+    (0..n)
+        .map(|i| {
+            let mut s = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
+            s.set_read_timeout(Some(LIMIT)).unwrap();
+            // A round trip: the server has surely taken this one in.
+            let message = format!("idle{i}");
+            s.write_all(message.as_bytes()).unwrap();
+            let mut got = vec![0; REPLY.len() + message.len()];
+            s.read_exact(&mut got).unwrap();
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn the_51st_client_is_told_the_server_is_full() {
+    let server = Server::chapter(
+        "tcp-server",
+        &["--delay-ms", "0", "--max-clients", "50"],
+    );
+    let held = hold(server.addr, 50);
+
+    let start = Instant::now();
+    let mut extra = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut said = Vec::new();
+    extra.read_to_end(&mut said).unwrap(); // ends: the server closed it
+    let took = start.elapsed();
+    let said = String::from_utf8(said).unwrap();
+    assert_eq!(
+        said,
+        "服务端已满（50 个连接），请稍后再试 / server full (50 clients), try again later\n"
+    );
+    assert!(took < Duration::from_secs(1), "closed after {took:?}");
+    let log = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("server full"));
+    assert!(log.contains("server full"), "{log}");
+
+    drop(held);
+    // Once the 50 have closed, a normal client is served again.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut cmd = program("tcp-client");
+        cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+        let out = run(cmd, LIMIT);
+        if out.status.success() && out.stdout.starts_with(REPLY) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{out:?}");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Under a small open-files limit the default cap is lowered to fit, and
+/// the lines after the first say so.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_cap_fits_the_open_files_limit() {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"ulimit -n 64 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
+        .arg(bin("tcp-server"));
+    let server = Server::start(cmd);
+    let log = server
+        .process
+        .stdout
+        .wait_for(LIMIT, |t| t.contains("lowered"));
+    assert!(
+        log.contains("open-files limit 64: --max-clients lowered to 40"),
+        "{log}"
+    );
+    let held = hold(server.addr, 40);
+    let mut extra = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut said = String::new();
+    extra.read_to_string(&mut said).unwrap();
+    assert!(said.contains("server full (40 clients)"), "{said}");
+    drop(held);
+    served_within(server.addr, Duration::from_secs(5));
+}
+
+/// A flood of connections, as many as this side can open under the raised
+/// open-files limit: the server never has more than --max-clients threads,
+/// so it never dies, and it serves again as soon as the flood is over.
+#[cfg(unix)]
+#[test]
+fn a_connection_flood_never_kills_the_server() {
+    let _heavy = heavy();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"ulimit -n "$(ulimit -Hn)" && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
+        .arg(bin("tcp-server"));
+    let mut server = Server::start(cmd);
+    let mut flood = python("flood.py");
+    flood.args([server.host(), server.port(), "25".into()]);
+    let flooded = run(flood, Duration::from_secs(60));
+    assert!(flooded.status.success(), "{flooded:?}");
+    let opened: usize = flooded
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{flooded:?}"));
+    assert!(server.process.is_running(), "the flood killed the server");
+    eprintln!("flood: {}", flooded.stdout.trim());
+    // More than the cap (1000, or less when lowered to fit): turned away.
+    assert!(opened > 1000, "{flooded:?}");
+
+    let took = served_within(server.addr, Duration::from_secs(5));
+    eprintln!("served {took:?} after the flood closed");
+    assert!(server.process.is_running());
+    let stderr = server.stderr();
+    assert_clean(&stderr);
+    assert!(stderr.contains("server full"), "{stderr}");
+}
+
+#[test]
+fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
+    let server = Server::chapter(
+        "tcp-server",
+        &["--delay-ms", "0", "--idle-timeout", "1"],
+    );
+    let talker = thread::spawn({
+        let addr = server.addr;
+        move || {
+            let mut s = TcpStream::connect_timeout(&addr, LIMIT).unwrap();
+            s.set_read_timeout(Some(LIMIT)).unwrap();
+            for i in 0..8 {
+                let message = format!("line{i}");
+                s.write_all(message.as_bytes()).unwrap();
+                let mut got = vec![0; REPLY.len() + message.len()];
+                s.read_exact(&mut got).unwrap();
+                thread::sleep(Duration::from_millis(500));
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut idle = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut said = Vec::new();
+    idle.read_to_end(&mut said).unwrap();
+    let took = start.elapsed();
+    let said = String::from_utf8(said).unwrap();
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+    assert!(
+        said.contains("1 秒没有收到数据") && said.contains("idle"),
+        "{said}"
+    );
+    talker.join().expect("the talking client was cut");
+    let log = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("idle"));
+    assert!(log.contains("idle"), "{log}");
+}
+
+fn threads(pid: u32) -> usize {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+/// A client that sends 10 MB and never reads: the replies fill its buffer,
+/// the server's write times out and the connection's thread is gone.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_client_that_never_reads_frees_its_thread() {
+    // The write timeout is 30 s, or the idle timeout when that is shorter.
+    let server = Server::chapter(
+        "tcp-server",
+        &["--delay-ms", "0", "--quiet", "--idle-timeout", "2"],
+    );
+    let pid = server.process.id();
+    tcp_session(server.addr, "warm-up", SESSION);
+    thread::sleep(Duration::from_millis(300));
+    let before = threads(pid);
+
+    let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let sender = thread::spawn(move || {
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut sent = 0;
+        while sent < 10 << 20 {
+            match (&stream).write(&chunk) {
+                Ok(n) => sent += n,
+                Err(_) => break, // blocked, or reset by the server
+            }
+        }
+        (stream, sent)
+    });
+    let start = Instant::now();
+    let mut most = before;
+    while start.elapsed() < Duration::from_secs(20) {
+        let now = threads(pid);
+        most = most.max(now);
+        if most > before && now <= before {
+            break;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    let took = start.elapsed();
+    assert!(most > before, "the connection never had a thread");
+    assert!(
+        threads(pid) <= before,
+        "still {} threads after {took:?}",
+        threads(pid)
+    );
+    // 2 s of write timeout, plus the time to fill the buffers, plus slack.
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    let (_stream, sent) = sender.join().unwrap();
+    eprintln!("sent {sent} bytes; thread gone after {took:?}");
+    tcp_session(server.addr, "after", SESSION);
+}
+
+/// A server that accepts and never answers (what a class sees when the
+/// server is out of descriptors or paused).
+fn silent_server() -> (SocketAddr, thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let handle = thread::spawn(move || {
+        let mut held = Vec::new();
+        let end = Instant::now() + Duration::from_secs(40);
+        while Instant::now() < end && held.len() < 4 {
+            match listener.accept() {
+                Ok((s, _)) => held.push(s),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        thread::sleep(Duration::from_secs(15).min(end - Instant::now()));
+    });
+    (addr, handle)
+}
+
+#[test]
+fn tcp_client_gives_up_on_a_silent_server() {
+    let (addr, _server) = silent_server();
+    let port = addr.port().to_string();
+    let mut cmd = program("tcp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port, "--timeout", "2"]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.elapsed < Duration::from_secs(4), "{out:?}");
+    assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{out:?}");
+    assert!(out.stderr.contains("Ctrl-S"), "{out:?}");
+    assert_clean(&out.stderr);
+
+    // With no option: the default, 10 s.
+    let mut cmd = program("tcp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.elapsed < Duration::from_secs(12), "{out:?}");
+    assert!(out.elapsed >= Duration::from_secs(9), "{out:?}");
+}
+
+#[cfg(target_os = "linux")] // 127.0.0.2 is loopback without setup on Linux
+#[test]
+fn udp_client_takes_its_reply_only_from_the_server() {
+    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+    fake.set_read_timeout(Some(LIMIT)).unwrap();
+    let port = fake.local_addr().unwrap().port().to_string();
+    let stranger = UdpSocket::bind("127.0.0.2:0").unwrap();
+    let stranger_addr = stranger.local_addr().unwrap();
+    let peer = thread::spawn(move || {
+        for _ in 0..2 {
+            let mut buf = [0; 1024];
+            let (n, client) = fake.recv_from(&mut buf).unwrap();
+            // Someone else answers first, with an escape sequence.
+            stranger.send_to(b"\x1b[2Jfake", client).unwrap();
+            thread::sleep(Duration::from_millis(100));
+            let reply = [REPLY.as_bytes(), &buf[..n]].concat();
+            fake.send_to(&reply, client).unwrap();
+        }
+    });
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port, "--delay-ms", "0"]);
+    cmd.args(["--trace", "真的", "second"]);
+    let out = run(cmd, LIMIT);
+    peer.join().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, format!("{REPLY}真的\n{REPLY}second\n"));
+    let stranger_ip = stranger_addr.to_string();
+    let reports: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(&stranger_ip) && !l.starts_with('←'))
+        .collect();
+    assert_eq!(reports.len(), 2, "{}", out.stderr);
+    assert!(
+        reports[0].contains("\\x1b") || reports[0].contains("\\u{1b}"),
+        "{}",
+        out.stderr
+    );
+    // --trace labels each datagram with where it really came from.
+    assert!(
+        out.stderr.contains(&format!("← {stranger_ip}")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("← 127.0.0.1:{port}")),
+        "{}",
+        out.stderr
+    );
+    assert_clean(&out.stderr);
+}
+
+#[test]
+fn a_burst_of_1000_resets_is_a_few_lines() {
+    let _heavy = heavy();
+    let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
+    for _ in 0..1000 {
+        let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+        SockRef::from(&stream)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+        let _ = (&stream).write_all(b"bye");
+        drop(stream); // SO_LINGER 0: close sends RST
+    }
+    server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("more like this"));
+    // The summary comes once the burst is over; give stragglers a moment.
+    thread::sleep(Duration::from_millis(1500));
+    let stderr = server.stderr();
+    let lines = stderr.lines().count();
+    assert!(stderr.contains("more like this"), "{stderr}");
+    assert!(lines <= 20, "{lines} lines:\n{stderr}");
+    assert_clean(&stderr);
+    eprintln!("1000 resets: {lines} stderr lines");
+    tcp_session(server.addr, "还好", SESSION);
+}
+
+#[test]
+fn a_udp_message_over_the_limit_is_refused_before_sending() {
+    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+    fake.set_nonblocking(true).unwrap();
+    let port = fake.local_addr().unwrap().port().to_string();
+    let big = "x".repeat(65_508);
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port, &big]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("65507"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
+    let mut buf = [0; 16];
+    assert!(fake.recv_from(&mut buf).is_err(), "it was sent anyway");
+}
+
+#[test]
+fn start_the_server_hints_repeat_host_and_port() {
+    // A port nobody listens on: bind one, note it, close it.
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port().to_string()
+    };
+    let mut cmd = program("tcp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let want =
+        format!("cargo run -p tcp-server -- --host 127.0.0.1 --port {port}");
+    assert!(out.stderr.contains(&want), "{}", out.stderr);
+
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port, "--timeout", "0.5"]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let want =
+        format!("cargo run -p udp-server -- --host 127.0.0.1 --port {port}");
+    assert!(out.stderr.contains(&want), "{}", out.stderr);
+}
