@@ -428,7 +428,10 @@ def backlog():
     runs = []
     for n in (5, 1024):
         srv, port = server("tcp-server", "--backlog", str(n), "--accept-delay-ms", "10000", "--delay-ms", "0")
-        clients = [Proc([binary("tcp-client"), "--host", "127.0.0.1", "--port", port]) for _ in range(20)]
+        # --timeout 5: those left out of the queue give up connecting after 5 s
+        # (the queued ones may give up waiting for a reply then too: not counted).
+        clients = [Proc([binary("tcp-client"), "--host", "127.0.0.1", "--port", port, "--timeout", "5"])
+                   for _ in range(20)]
         runs.append((n, port, clients))
     outputs = {}
     for n, port, clients in runs:
@@ -446,9 +449,11 @@ def backlog():
         outputs[n] = [port, text, clients, queued]
     for n, (port, text, clients, queued) in outputs.items():
         failing = 20 - queued
-        wait_true(lambda: sum(c.p.poll() is not None for c in clients) >= failing,
+        def refused_connect(c):
+            return c.p.poll() is not None and "connecting to" in c.stderr()
+        wait_true(lambda: sum(refused_connect(c) for c in clients) >= failing,
                   f"{failing} clients failing with backlog {n}")
-        finished = [c for c in clients if c.p.poll() is not None]
+        finished = [c for c in clients if refused_connect(c)]
         if len(finished) != failing:
             raise SystemExit(f"backlog {n}: {len(finished)} clients ended, expected {failing}")
         if finished:
