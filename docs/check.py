@@ -587,26 +587,34 @@ FENCE = re.compile(r"^ *```.*?^ *```", re.M | re.S)
 CALL = re.compile(r"[A-Za-z_]\w*(?:\(|::)")
 COMMAND = re.compile(r"^(cargo|nc|ncat|socat|python3?|printf|echo|ss|for|ip|curl|head|kill)\b|^std::")
 # The pages that lay the text's calls beside the listings; others may join.
-QUOTING_PAGES = ["ch15-02-1-tcp-client.md", "ch15-02-2-tcp-server.md", "ch15-03-udp.md", "ch15-04-http.md"]
+QUOTING_PAGES = [
+    "ch15-02-1-tcp-client.md", "ch15-02-2-tcp-server.md", "ch15-03-udp.md", "ch15-04-http.md", "teachers.md",
+]
 
 
 def check_quoted_calls():
     """A call quoted in a page's prose or tables (`soc.listen(5)`,
     `Socket::new`) still occurs in the sources: the listings (whose comments
-    carry the text's Python calls), the examples and the Python peers. Parts
-    around `...`/`…` are looked up separately; blanks do not count."""
+    carry the text's Python calls), the examples and the Python peers."""
     files = [*ROOT.glob("*/src/**/*.rs"), *ROOT.glob("*/examples/*.rs"), *ROOT.glob("tests/py/*.py")]
-    sources = re.sub(r"\s+", "", "".join(f.read_text(encoding="utf-8") for f in files))
+    sources = "".join(f.read_text(encoding="utf-8") for f in files)
+    pages = [(str((SRC / name).relative_to(ROOT)), (SRC / name).read_text(encoding="utf-8"))
+             for name in QUOTING_PAGES]
+    return quoted_call_problems(pages, sources)
+
+
+def quoted_call_problems(pages, sources):
+    """Parts around `...`/`…` are looked up separately; blanks do not count."""
+    sources = re.sub(r"\s+", "", sources)
     problems = []
-    for page in (SRC / name for name in QUOTING_PAGES):
-        prose = FENCE.sub("", page.read_text(encoding="utf-8"))
-        for span in CODE_SPAN.findall(prose):
+    for name, text in pages:
+        for span in CODE_SPAN.findall(FENCE.sub("", text)):
             span = span.replace("\\|", "|")
             if not CALL.search(span) or COMMAND.match(span):
                 continue
             parts = [re.sub(r"\s+", "", p) for p in re.split(r"\.\.\.|…", span)]
             if not all(part in sources for part in parts if part):
-                problems.append(f"{page.relative_to(ROOT)}: `{span}` is quoted but no longer in the sources")
+                problems.append(f"{name}: `{span}` is quoted but no longer in the sources")
     return problems
 
 
@@ -872,6 +880,10 @@ def self_test():
         ("a vague word for a measured figure", None,
          "（我们实测：500 个同时连接，`listen(5)` 的 Python 服务端大约一半超时）\n",
          "（我们实测：500 个同时连接，`listen(5)` 的 Python 服务端 454/500 失败）\n"),
+        ("a quoted call that is no longer in the sources",
+         lambda pages: quoted_call_problems(pages, "do_tcp(sock, peer, settings) // Python: soc.listen(5)"),
+         "换成直接调用 `do_tcp(sock, peer, delay, trace)`；原文：`soc.listen(5)`\n",
+         "换成直接调用 `do_tcp(sock, peer, settings)`；原文：`soc.listen(5)`\n"),
     ]
     failed = 0
     for what, check, broken, fixed in cases:
