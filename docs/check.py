@@ -576,7 +576,8 @@ def check_includes():
 
 CODE_SPAN = re.compile(r"(?<![`\\])`([^`\n]+)`(?!`)")
 FENCE = re.compile(r"^ *```.*?^ *```", re.M | re.S)
-CALL = re.compile(r"[A-Za-z_]\w*(?:\(|::)")
+# A call, a path, or a name with an underscore (`CONNECT_TIMEOUT`, `do_tcp`).
+CALL = re.compile(r"[A-Za-z_]\w*(?:\(|::)|^[A-Za-z]\w*_\w+$")
 COMMAND = re.compile(r"^(cargo|nc|ncat|socat|python3?|printf|echo|ss|for|ip|curl|head|kill)\b|^std::")
 # The pages that lay the text's calls beside the listings; others may join.
 QUOTING_PAGES = [
@@ -874,7 +875,7 @@ def self_test():
          "（我们实测：500 个同时连接，`listen(5)` 的 Python 服务端 454/500 失败）\n"),
         ("a quoted call that is no longer in the sources",
          lambda pages: quoted_call_problems(pages, "do_tcp(sock, peer, settings) // Python: soc.listen(5)"),
-         "换成直接调用 `do_tcp(sock, peer, delay, trace)`；原文：`soc.listen(5)`\n",
+         "换成直接调用 `do_tcp(sock, peer, delay, trace)`，改 `CONNECT_TIMEOUT`；原文：`soc.listen(5)`\n",
          "换成直接调用 `do_tcp(sock, peer, settings)`；原文：`soc.listen(5)`\n"),
     ]
     failed = 0
