@@ -219,3 +219,25 @@ fn the_no_end_answer_ends_the_session_by_closing() {
     assert!(trace.contains(" 0 bytes"), "{trace}");
     assert!(!trace.contains("65 6e 64"), "{trace}");
 }
+
+#[test]
+fn the_lossy_answer_turns_a_gbk_page_into_replacement_characters() {
+    let peer = Server::start({
+        let mut cmd = python("http_peer.py");
+        cmd.arg("0");
+        cmd
+    });
+    let url = format!("http://{}/gbk-meta", peer.addr);
+    let mut cmd = Command::new(example_bin("http-get", "lossy"));
+    cmd.arg(&url);
+    let lossy = run(cmd, LIMIT);
+    assert!(lossy.status.success(), "{lossy:?}");
+    assert!(lossy.stdout.contains('\u{FFFD}'), "{lossy:?}");
+    assert!(!lossy.stdout.contains("中文网页"), "{lossy:?}");
+    assert_clean(&lossy.stdout);
+    // http-get itself reads the <meta> charset and prints the Chinese.
+    let mut cmd = program("http-get");
+    cmd.arg(&url);
+    let right = run(cmd, LIMIT);
+    assert!(right.stdout.contains("中文网页：国标编码"), "{right:?}");
+}
