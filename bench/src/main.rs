@@ -9,6 +9,7 @@
 //! loadgen --port 40000 --clients 50 --messages 400          # TCP
 //! loadgen --mode udp --port 40001 --clients 50 --messages 400
 //! loadgen --mode idle --port 40000 --clients 500 --hold-s 30
+//! loadgen --mode sessions --port 40000 --duration-ms 3000
 //! ```
 //!
 //! Loopback only: a target that is not 127.0.0.0/8 or ::1 is refused, so a
@@ -32,8 +33,10 @@ loadgen — load generator for the chapter's servers (loopback only)
 
 usage: loadgen --port P [options]
 
-  --mode M         tcp (default), udp, or idle (open C connections, one
-                   round trip each, then hold them for --hold-s seconds)
+  --mode M         tcp (default), udp, idle (open C connections, one
+                   round trip each, then hold them for --hold-s seconds), or
+                   sessions (each round trip on a new connection: connect,
+                   send, read the reply, send end, close)
   --host H         server address, must be loopback (default 127.0.0.1)
   --port P         server port (required)
   --clients C      concurrent clients, 1..=2000 (default 1)
@@ -61,6 +64,7 @@ enum Mode {
     Tcp,
     Udp,
     Idle,
+    Sessions,
 }
 
 impl Mode {
@@ -69,6 +73,7 @@ impl Mode {
             Mode::Tcp => "tcp",
             Mode::Udp => "udp",
             Mode::Idle => "idle",
+            Mode::Sessions => "sessions",
         }
     }
 }
@@ -116,9 +121,10 @@ fn parse() -> Result<Parsed, lexopt::Error> {
                     "tcp" => Mode::Tcp,
                     "udp" => Mode::Udp,
                     "idle" => Mode::Idle,
+                    "sessions" => Mode::Sessions,
                     other => {
                         return Err(format!(
-                            "--mode must be tcp, udp or idle, not {other:?}"
+                            "--mode must be tcp, udp, idle or sessions, not {other:?}"
                         )
                         .into());
                     }
@@ -271,6 +277,7 @@ fn run(opts: &Options) -> io::Result<()> {
                 };
                 match mode {
                     Mode::Udp => udp_client(&job),
+                    Mode::Sessions => session_client(&job),
                     _ => tcp_client(&job),
                 }
             });
@@ -400,6 +407,48 @@ fn tcp_client(job: &Job) -> Outcome {
     }
     if let Err(err) = sock.write_all(b"end") {
         return out.fail(&err, "send end");
+    }
+    out
+}
+
+/// One client of `--mode sessions`: each round trip is a whole session of
+/// the text's client on a new connection, as when students run
+/// `tcp-client` one after another. The first failure ends the client.
+fn session_client(job: &Job) -> Outcome {
+    let mut out = Outcome {
+        latencies_us: Vec::with_capacity(job.messages.min(100_000)),
+        ..Outcome::default()
+    };
+    let mut buf = vec![0u8; 4096];
+    for i in 0..job.messages {
+        if Instant::now() >= job.deadline {
+            break;
+        }
+        let message = format!("{} {i}", job.message);
+        let expected = reply(&message);
+        let started = Instant::now();
+        let mut sock = match TcpStream::connect_timeout(&job.addr, job.timeout)
+        {
+            Ok(sock) => sock,
+            Err(err) => return out.fail(&err, "connect"),
+        };
+        let setup = sock
+            .set_read_timeout(Some(job.timeout))
+            .and_then(|()| sock.set_write_timeout(Some(job.timeout)));
+        if let Err(err) = setup {
+            return out.fail(&err, "setsockopt");
+        }
+        if let Err(err) = sock.write_all(message.as_bytes()) {
+            return out.fail(&err, "send");
+        }
+        if let Err(err) = read_reply(&mut sock, &mut buf, expected.as_bytes()) {
+            return out.fail(&err, "recv");
+        }
+        if let Err(err) = sock.write_all(b"end") {
+            return out.fail(&err, "send end");
+        }
+        out.latencies_us.push(micros(started.elapsed()));
+        out.ok += 1;
     }
     out
 }
