@@ -35,6 +35,10 @@ pub const QUEUE_LINES: usize = 1024;
 /// How often the writer looks for notes to print when nothing else comes.
 const TICK: Duration = Duration::from_millis(200);
 
+/// After a write, the writer waits this long for more lines, so that a busy
+/// server's lines are written in batches. A person does not see 2 ms.
+const GATHER: Duration = Duration::from_millis(2);
+
 /// At most this many bytes are gathered into one write.
 const BATCH_BYTES: usize = 64 * 1024;
 
@@ -151,6 +155,11 @@ fn writer(queue: Receiver<Line>) {
             }
             write_bytes(to, &batch);
             batch.clear();
+            // Let the next lines gather: a server printing a line per
+            // message would otherwise wake this thread once per line, and
+            // on two cores those wake-ups cost the server a third of its
+            // speed (measured with udp-server at 50 clients).
+            thread::sleep(GATHER);
         }
         for to in [To::Stdout, To::Stderr] {
             let n = skipped(to).swap(0, Ordering::Relaxed);
