@@ -13,6 +13,8 @@ import time
 
 host, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if hard == resource.RLIM_INFINITY:
+    hard = 65536
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 held = []

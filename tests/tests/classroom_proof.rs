@@ -9,8 +9,8 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::Mutex;
 use std::sync::mpsc;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,12 +25,17 @@ const LIMIT: Duration = Duration::from_secs(30);
 const SESSION: Duration = Duration::from_secs(2);
 
 /// The load tests take the machine's two cores for a few seconds each:
-/// run them one at a time so their per-session limits measure the server,
-/// not each other.
-static HEAVY: Mutex<()> = Mutex::new(());
+/// run them one at a time, and the tests with a tight time limit only
+/// while none of them runs, so each limit measures the server, not the
+/// other tests.
+static LOAD: RwLock<()> = RwLock::new(());
 
-fn heavy() -> std::sync::MutexGuard<'static, ()> {
-    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+fn heavy() -> RwLockWriteGuard<'static, ()> {
+    LOAD.write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn timed() -> RwLockReadGuard<'static, ()> {
+    LOAD.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A server whose stdout is a pipe nobody reads (after its first line),
@@ -204,6 +209,7 @@ fn a_terminal_paused_with_ctrl_s_stops_no_client() {
 #[cfg(unix)]
 #[test]
 fn closed_stdout_and_stderr_with_emfile_and_resets() {
+    let _timed = timed();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(
@@ -250,6 +256,7 @@ fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 
 #[test]
 fn the_51st_client_is_told_the_server_is_full() {
+    let _timed = timed();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--max-clients", "50"],
@@ -296,6 +303,7 @@ fn the_51st_client_is_told_the_server_is_full() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_default_cap_fits_the_open_files_limit() {
+    let _timed = timed();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
@@ -324,13 +332,16 @@ fn the_default_cap_fits_the_open_files_limit() {
 /// A flood of connections, as many as this side can open under the raised
 /// open-files limit: the server never has more than --max-clients threads,
 /// so it never dies, and it serves again as soon as the flood is over.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn a_connection_flood_never_kills_the_server() {
     let _heavy = heavy();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
-        .arg(r#"ulimit -n "$(ulimit -Hn)" && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
+        .arg(concat!(
+            r#"h=$(ulimit -Hn); [ "$h" = unlimited ] && h=65536; "#,
+            r#"ulimit -n "$h" && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#
+        ))
         .arg(bin("tcp-server"));
     let mut server = Server::start(cmd);
     let mut flood = python("flood.py");
@@ -345,19 +356,21 @@ fn a_connection_flood_never_kills_the_server() {
         .unwrap_or_else(|| panic!("{flooded:?}"));
     assert!(server.process.is_running(), "the flood killed the server");
     eprintln!("flood: {}", flooded.stdout.trim());
-    // More than the cap (1000, or less when lowered to fit): turned away.
-    assert!(opened > 1000, "{flooded:?}");
+    assert!(opened > 0, "{flooded:?}");
 
     let took = served_within(server.addr, Duration::from_secs(5));
     eprintln!("served {took:?} after the flood closed");
     assert!(server.process.is_running());
     let stderr = server.stderr();
     assert_clean(&stderr);
+    // More than the cap (1000, or less when lowered to fit the open-files
+    // limit) were opened: the rest were turned away.
     assert!(stderr.contains("server full"), "{stderr}");
 }
 
 #[test]
 fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
+    let _timed = timed();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--idle-timeout", "1"],
@@ -412,6 +425,7 @@ fn threads(pid: u32) -> usize {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_client_that_never_reads_frees_its_thread() {
+    let _timed = timed();
     // The write timeout is 30 s, or the idle timeout when that is shorter.
     let server = Server::chapter(
         "tcp-server",
@@ -486,6 +500,7 @@ fn silent_server() -> (SocketAddr, thread::JoinHandle<()>) {
 
 #[test]
 fn tcp_client_gives_up_on_a_silent_server() {
+    let _timed = timed();
     let (addr, _server) = silent_server();
     let port = addr.port().to_string();
     let mut cmd = program("tcp-client");
@@ -509,6 +524,7 @@ fn tcp_client_gives_up_on_a_silent_server() {
 #[cfg(target_os = "linux")] // 127.0.0.2 is loopback without setup on Linux
 #[test]
 fn udp_client_takes_its_reply_only_from_the_server() {
+    let _timed = timed();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_read_timeout(Some(LIMIT)).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
