@@ -201,6 +201,7 @@ fn a_terminal_paused_with_ctrl_s_stops_no_client() {
         note.contains("……省略了 ") && note.contains(" 行输出 / "),
         "{note}"
     );
+    eprintln!("{}", out.trim());
 }
 
 /// `2>&1 | head -1`: after the first line both stdout and stderr are a
