@@ -579,11 +579,12 @@ where
 /// The value of `--drop`: a fraction, `0 <= P < 1` (1 would answer no one).
 fn fraction(value: &std::ffi::OsStr) -> Result<f64, String> {
     let text = value.to_string_lossy();
+    let got = usage::quote(value);
     match text.trim().parse::<f64>() {
         Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
         _ => Err(format!(
-            "--drop 是要丢掉的比例，应满足 0 ≤ P < 1（例如 0.3），收到 {text:?} \
-             / --drop takes a fraction 0 ≤ P < 1 (e.g. 0.3), got {text:?}"
+            "--drop 是要丢掉的比例，应满足 0 ≤ P < 1（例如 0.3），收到 {got}\n\
+             --drop takes a fraction 0 ≤ P < 1 (e.g. 0.3), got {got}"
         )),
     }
 }

@@ -59,8 +59,9 @@ fn run(args: &Args) -> io::Result<()> {
 
     // ANCHOR: listen
     // 3. 开始监听 — Python: soc.listen(5)
-    //    原文的 5 在全班同时连上来时会排满（实测 500 个同时连接有 190～454 个
-    //    失败），所以默认 1024；想重现原文的行为就用 --backlog 5。
+    //    原文的 5 在全班同时连上来时会排满（500 个同时连接，每次实测都有
+    //    上百个失败，见 bench/results.md），所以默认 1024；想重现原文的行为
+    //    就用 --backlog 5。
     soc.listen(args.backlog)?;
     // ANCHOR_END: listen
 

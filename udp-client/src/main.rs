@@ -27,29 +27,7 @@ use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
-fn main() -> ExitCode {
-    let args = SPEC.parse();
-    common::exit_code(run(&args))
-}
-
 // ANCHOR: steps
-fn run(args: &Args) -> io::Result<()> {
-    // Python: adds = (hostname, 10000)
-    let adds = common::resolve(&args.host, args.port)?;
-    if args.send_all_first {
-        return send_all_first(args, adds);
-    }
-    // ANCHOR: loop
-    // Python: for i in ['123', '234', '53']: star_c_udp(i); sleep(1)
-    let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
-    for c_name in args.messages() {
-        star_c_udp(&c_name?, adds, args.timeout, trace)?;
-        thread::sleep(args.delay);
-    }
-    // ANCHOR_END: loop
-    Ok(())
-}
-
 /// 发一条消息并打印回复 — Python: def star_c_udp(c_name)
 fn star_c_udp(
     c_name: &str,
@@ -84,17 +62,9 @@ fn star_c_udp(
     let mut buf = vec![0; DATAGRAM_MAX];
     let deadline = Instant::now() + timeout;
     let n = loop {
-        let (n, from) =
-            soc.recv_from(&mut buf).map_err(|e| match e.kind() {
-                // 超时；或者系统收到“端口不可达”，报成拒绝/重置：都是没人回答。
-                ErrorKind::WouldBlock
-                | ErrorKind::TimedOut
-                | ErrorKind::ConnectionRefused
-                | ErrorKind::ConnectionReset => {
-                    explain::no_reply(adds, timeout, "udp-server")
-                }
-                _ => explain::talk(e, adds),
-            })?;
+        let (n, from) = soc
+            .recv_from(&mut buf)
+            .map_err(|e| no_answer(e, adds, timeout))?;
         trace.received(from, &buf[..n]);
         if common::host::is_reply_from(from, adds) {
             break n;
@@ -107,6 +77,28 @@ fn star_c_udp(
     // ANCHOR_END: recv
 
     // 4. 关闭 — Python: soc.close()；Rust 在 soc 离开作用域时自动关闭。
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = SPEC.parse();
+    common::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> io::Result<()> {
+    // Python: adds = (hostname, 10000)
+    let adds = common::resolve(&args.host, args.port)?;
+    if args.send_all_first {
+        return send_all_first(args, adds);
+    }
+    // ANCHOR: loop
+    // Python: for i in ['123', '234', '53']: star_c_udp(i); sleep(1)
+    let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
+    for c_name in args.messages() {
+        star_c_udp(&c_name?, adds, args.timeout, trace)?;
+        thread::sleep(args.delay);
+    }
+    // ANCHOR_END: loop
     Ok(())
 }
 // ANCHOR_END: steps
@@ -130,15 +122,9 @@ fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
     let mut buf = vec![0; DATAGRAM_MAX];
     for _ in 0..sends {
         // Python: print(soc.recv(1024).decode('utf-8'))
-        let n = soc.recv(&mut buf).map_err(|e| match e.kind() {
-            ErrorKind::WouldBlock
-            | ErrorKind::TimedOut
-            | ErrorKind::ConnectionRefused
-            | ErrorKind::ConnectionReset => {
-                explain::no_reply(adds, args.timeout, "udp-server")
-            }
-            _ => explain::talk(e, adds),
-        })?;
+        let n = soc
+            .recv(&mut buf)
+            .map_err(|e| no_answer(e, adds, args.timeout))?;
         trace.received(adds, &buf[..n]);
         println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
     }
@@ -146,6 +132,20 @@ fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
         "发送 {sends} 次，收到回复 {sends} 次 / sends: {sends}, replies: {sends}"
     );
     Ok(())
+}
+
+/// recv 没等到回答时的说明：超时；或者系统收到“端口不可达”，报成拒绝/重置
+/// ——都是没人回答。
+fn no_answer(err: io::Error, adds: SocketAddr, timeout: Duration) -> io::Error {
+    match err.kind() {
+        ErrorKind::WouldBlock
+        | ErrorKind::TimedOut
+        | ErrorKind::ConnectionRefused
+        | ErrorKind::ConnectionReset => {
+            explain::no_reply(adds, timeout, "udp-server")
+        }
+        _ => explain::talk(err, adds),
+    }
 }
 
 /// 这个程序接受的选项：客户端的预设，加上下面几项。
