@@ -107,11 +107,13 @@ fn run(args: &Args) -> io::Result<()> {
 fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
     let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
     let soc = UdpSocket::from(soc);
-    soc.set_read_timeout(Some(args.timeout))?;
     let trace = Trace::new(args.trace);
     let mut sends = 0;
     for c_name in args.messages() {
         let c_name = c_name?;
+        if c_name.len() > explain::datagram_max(adds) {
+            return Err(explain::too_long(c_name.len(), adds));
+        }
         // Python: soc.sendto(c_name.encode('utf-8'), adds)，这次不等回复
         soc.send_to(c_name.as_bytes(), adds)
             .map_err(|e| explain::talk(e, adds))?;
@@ -119,13 +121,24 @@ fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
         sends += 1;
     }
     // 每个数据报各有一个回复：收 sends 次，每次最多等 --timeout。
+    // 和逐条发送时一样，只算 adds 发来的回复，别的报告一行后丢掉。
     let mut buf = vec![0; DATAGRAM_MAX];
     for _ in 0..sends {
-        // Python: print(soc.recv(1024).decode('utf-8'))
-        let n = soc
-            .recv(&mut buf)
-            .map_err(|e| no_answer(e, adds, args.timeout))?;
-        trace.received(adds, &buf[..n]);
+        let deadline = Instant::now() + args.timeout;
+        soc.set_read_timeout(Some(args.timeout))?;
+        let n = loop {
+            // Python: print(soc.recv(1024).decode('utf-8'))
+            let (n, from) = soc
+                .recv_from(&mut buf)
+                .map_err(|e| no_answer(e, adds, args.timeout))?;
+            trace.received(from, &buf[..n]);
+            if common::host::is_reply_from(from, adds) {
+                break n;
+            }
+            eprintln!("{}", explain::stray(from, adds, &buf[..n]));
+            let left = deadline.saturating_duration_since(Instant::now());
+            soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+        };
         println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
     }
     println!(
