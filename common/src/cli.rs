@@ -222,7 +222,7 @@ impl Spec {
     pub fn parse(&self) -> Args {
         match self.parse_from(std::env::args_os().skip(1)) {
             Ok(parsed) => parsed.or_exit(),
-            Err(message) => usage_exit(self.name, &message),
+            Err(message) => usage::exit(self.name, &message),
         }
     }
 
@@ -600,13 +600,6 @@ pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
              --timeout must be 0.001 to 86400 seconds, got {got}"
         )),
     }
-}
-
-/// 打印用法错误，以状态 2 退出。
-///
-/// Prints a usage error and exits with status 2.
-pub fn usage_exit(name: &str, message: &str) -> ! {
-    usage::exit(name, message)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use common::cli::{Parsed, timeout_secs, usage_exit};
+use common::cli::{Parsed, timeout_secs};
 use common::usage::{self, Entry, Usage};
 use lexopt::prelude::*;
 
@@ -33,7 +33,7 @@ pub struct Args {
 pub fn parse() -> Args {
     match parse_from(std::env::args_os().skip(1)) {
         Ok(parsed) => parsed.or_exit(),
-        Err(message) => usage_exit(NAME, &message),
+        Err(message) => usage::exit(NAME, &message),
     }
 }
 

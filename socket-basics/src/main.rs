@@ -36,8 +36,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use common::explain;
-use common::println;
-use common::usage::{self, Entry, Usage}; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
+use common::usage::{self, Entry, Usage};
 
 /// 导游里的一项：原文里叫什么，Rust 里怎么写，由哪个函数来演示。
 struct Row {
@@ -316,7 +316,7 @@ fn main() -> ExitCode {
             println!("{name} {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Err(message) => common::cli::usage_exit(name, &message),
+        Err(message) => usage::exit(name, &message),
     }
 }
 
