@@ -33,9 +33,9 @@ impl Url {
         let Some((scheme, rest)) = url.trim().split_once("://") else {
             return Err(bad(
                 format!(
-                    "{shown:?} 缺少协议：网址要以 http:// 开头，如 http://{shown}"
+                    "\"{shown}\" 缺少协议：网址要以 http:// 开头，如 http://{shown}"
                 ),
-                format!("{shown:?} has no scheme: start it with http://"),
+                format!("\"{shown}\" has no scheme: start it with http://"),
             ));
         };
         if scheme.eq_ignore_ascii_case("https") {
