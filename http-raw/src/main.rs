@@ -22,6 +22,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use common::eprintln; // 同 std 的 eprintln!，但 stderr 被关掉时不 panic
 use common::explain::{self, explained};
 use common::trace::Trace;
 use common::{BUFFER_SIZE, escape_control};
