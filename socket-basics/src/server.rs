@@ -28,12 +28,11 @@ pub struct Walk {
 impl Walk {
     /// The socket of step 1, created now if step 1 did not run.
     fn created(&mut self) -> io::Result<&Socket> {
-        if self.soc.is_none() {
-            self.soc = Some(Socket::new(Domain::IPV4, Type::STREAM, None)?);
-        }
-        self.soc
-            .as_ref()
-            .ok_or_else(|| io::Error::other("no socket"))
+        let soc = match self.soc.take() {
+            Some(soc) => soc,
+            None => Socket::new(Domain::IPV4, Type::STREAM, None)?,
+        };
+        Ok(self.soc.insert(soc))
     }
 
     /// Steps 1–2 done: the address the socket is bound to.
