@@ -17,8 +17,8 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
+use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use socket2::{Domain, Socket, Type};
 
 /// 线程池里的线程数：最多同时服务这么多个客户端。

@@ -12,6 +12,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use common::explain;
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use socket2::{Domain, Socket, Type};
 
 fn main() -> ExitCode {
