@@ -66,6 +66,9 @@ fn resolve_all(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
                 format!("--host takes no port: use --host {ip} --port {p}"),
             );
         }
+        // The name comes from the command line: shown with control
+        // characters escaped, as everything else this program prints.
+        let host = crate::escape_control(host);
         explained(
             io::ErrorKind::NotFound,
             format!(
