@@ -24,19 +24,19 @@ pub fn check_url(url: &str) -> io::Result<Uri> {
         |zh: String, en: String| explained(ErrorKind::InvalidInput, zh, en);
     let Ok(uri) = url.parse::<Uri>() else {
         return Err(bad(
-            format!("{shown:?} 不是网址：网址应当像 http://www.baidu.com"),
+            format!("\"{shown}\" 不是网址：网址应当像 http://www.baidu.com"),
             format!(
-                "{shown:?} is not a URL: expected e.g. http://www.baidu.com"
+                "\"{shown}\" is not a URL: expected e.g. http://www.baidu.com"
             ),
         ));
     };
     match uri.scheme_str() {
         None => {
             let zh = format!(
-                "{shown:?} 缺少协议：网址要以 http:// 或 https:// 开头，如 http://{shown}"
+                "\"{shown}\" 缺少协议：网址要以 http:// 或 https:// 开头，如 http://{shown}"
             );
             let en = format!(
-                "{shown:?} has no scheme: start it with http:// or https://"
+                "\"{shown}\" has no scheme: start it with http:// or https://"
             );
             Err(bad(zh, en))
         }
