@@ -374,15 +374,6 @@ fn note_line(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
-/// Writes `text` to stdout. A reader that went away (`| head`) is no error.
-pub fn write_stdout(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
