@@ -31,10 +31,18 @@ impl Utf8Stream {
     /// Decodes one read's bytes; an unfinished character at the end waits
     /// for the next call.
     pub fn decode(&mut self, bytes: &[u8]) -> String {
-        let mut input = std::mem::take(&mut self.pending);
-        input.extend_from_slice(bytes);
-        let mut out = String::with_capacity(input.len());
-        let mut rest = &input[..];
+        // Only a character cut at the end of the last read (at most 3
+        // bytes) needs joining; the usual read is decoded where it lies.
+        let joined;
+        let mut rest = if self.pending.is_empty() {
+            bytes
+        } else {
+            let mut input = std::mem::take(&mut self.pending);
+            input.extend_from_slice(bytes);
+            joined = input;
+            &joined[..]
+        };
+        let mut out = String::with_capacity(rest.len());
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {
