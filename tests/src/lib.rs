@@ -62,8 +62,7 @@ pub fn round_trip(stream: &mut TcpStream, message: &str) -> String {
 /// Runs a chapter client against `server` with `extra` arguments.
 pub fn client_of(name: &str, server: &Server, extra: &[&str]) -> Finished {
     let mut cmd = program(name);
-    cmd.args(["--host", &server.host(), "--port", &server.port()]);
-    cmd.args(extra);
+    cmd.args(server.target()).args(extra);
     run(cmd, LIMIT)
 }
 
@@ -349,6 +348,40 @@ pub fn run_pipeline(cmd: Command, deadline: Duration) -> Finished {
     finish(Running::spawn_pipeline(cmd), deadline)
 }
 
+/// Runs `cmd` to the end within [`LIMIT`]; its stdout and stderr must be
+/// clean (see [`assert_clean`]).
+pub fn run_clean(cmd: Command) -> Finished {
+    let done = run(cmd, LIMIT);
+    assert_clean(&done.stdout);
+    assert_clean(&done.stderr);
+    done
+}
+
+/// Runs the chapter program `name` with `args`; see [`run_clean`].
+pub fn program_clean(name: &str, args: &[&str]) -> Finished {
+    let mut cmd = program(name);
+    cmd.args(args);
+    run_clean(cmd)
+}
+
+/// Exit status 1 and an error of two lines (Chinese, English), none of
+/// them the catch-all for an error nobody explained.
+pub fn assert_error(done: &Finished) {
+    assert_eq!(done.status.code(), Some(1), "{done:?}");
+    assert_eq!(done.stderr.lines().count(), 2, "{}", done.stderr);
+    assert!(
+        !done.stderr.contains("出错了"),
+        "unexplained: {}",
+        done.stderr
+    );
+}
+
+/// How many threads process `pid` has now (Linux only: `None` elsewhere).
+pub fn threads(pid: u32) -> Option<usize> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    Some(tasks.count())
+}
+
 fn finish(mut running: Running, deadline: Duration) -> Finished {
     let (status, elapsed) = running.wait(deadline);
     Finished {
@@ -406,6 +439,12 @@ impl Server {
 
     pub fn port(&self) -> String {
         self.addr.port().to_string()
+    }
+
+    /// `--host H --port P` for this server's address: aims a client at
+    /// it, or a second server at the same port.
+    pub fn target(&self) -> [String; 4] {
+        ["--host".into(), self.host(), "--port".into(), self.port()]
     }
 
     pub fn host(&self) -> String {

@@ -15,12 +15,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    Running, START_DEADLINE, Server, assert_clean, bin, program, python, run,
+    LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, program, python,
+    run, threads,
 };
 use socket2::SockRef;
 
 const REPLY: &str = "服务端接收到数据：";
-const LIMIT: Duration = Duration::from_secs(30);
 /// Each session of the load tests must be answered within this.
 const SESSION: Duration = Duration::from_secs(2);
 
@@ -289,7 +289,7 @@ fn the_51st_client_is_told_the_server_is_full() {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let mut cmd = program("tcp-client");
-        cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+        cmd.args(server.target());
         let out = run(cmd, LIMIT);
         if out.status.success() && out.stdout.starts_with(REPLY) {
             break;
@@ -411,16 +411,6 @@ fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
     assert!(log.contains("idle"), "{log}");
 }
 
-fn threads(pid: u32) -> usize {
-    let status =
-        std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap()
-}
-
 /// A client that sends 10 MB and never reads: the replies fill its buffer,
 /// the server's write times out and the connection's thread is gone.
 #[cfg(target_os = "linux")]
@@ -435,7 +425,7 @@ fn a_client_that_never_reads_frees_its_thread() {
     let pid = server.process.id();
     tcp_session(server.addr, "warm-up", SESSION);
     thread::sleep(Duration::from_millis(300));
-    let before = threads(pid);
+    let before = threads(pid).unwrap();
 
     let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
     stream
@@ -455,7 +445,7 @@ fn a_client_that_never_reads_frees_its_thread() {
     let start = Instant::now();
     let mut most = before;
     while start.elapsed() < Duration::from_secs(20) {
-        let now = threads(pid);
+        let now = threads(pid).unwrap();
         most = most.max(now);
         if most > before && now <= before {
             break;
@@ -465,9 +455,9 @@ fn a_client_that_never_reads_frees_its_thread() {
     let took = start.elapsed();
     assert!(most > before, "the connection never had a thread");
     assert!(
-        threads(pid) <= before,
+        threads(pid).unwrap() <= before,
         "still {} threads after {took:?}",
-        threads(pid)
+        threads(pid).unwrap()
     );
     // 2 s of write timeout, plus the time to fill the buffers, plus slack.
     assert!(took < Duration::from_secs(15), "{took:?}");

@@ -7,11 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::ffi::OsString;
-use std::time::Duration;
 
-use chapter_tests::{Finished, assert_clean, program, run};
-
-const LIMIT: Duration = Duration::from_secs(30);
+use chapter_tests::{Finished, LIMIT, program, run, run_clean};
 
 const PROGRAMS: [&str; 7] = [
     "tcp-client",
@@ -29,10 +26,7 @@ fn direct(name: &str, args: &[OsString]) -> Finished {
     cmd.args(args)
         .env_remove("CARGO")
         .env_remove("CARGO_PKG_NAME");
-    let done = run(cmd, LIMIT);
-    assert_clean(&done.stdout);
-    assert_clean(&done.stderr);
-    done
+    run_clean(cmd)
 }
 
 fn args(list: &[&str]) -> Vec<OsString> {

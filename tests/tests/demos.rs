@@ -78,8 +78,7 @@ fn client_ports(log: &str) -> std::collections::HashSet<&str> {
 fn the_one_socket_answer_keeps_the_client_port() {
     let server = Server::chapter("udp-server", &[]);
     let mut cmd = Command::new(example_bin("udp-client", "one_socket"));
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()])
-        .args(["--delay-ms", "0"]);
+    cmd.args(server.target()).args(["--delay-ms", "0"]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(out.stdout.matches(REPLY).count(), 3, "{out:?}");
@@ -202,7 +201,7 @@ fn the_python_get_client_prints_what_http_get_prints() {
 fn the_no_end_answer_ends_the_session_by_closing() {
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = Command::new(example_bin("tcp-client", "no_end"));
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
     assert!(out.stdout.starts_with(REPLY), "{out:?}");

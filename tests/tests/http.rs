@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chapter_tests::{
-    Finished, LIMIT, Server, assert_clean, program, python, run,
+    Finished, LIMIT, Server, assert_error, program_clean, python, run,
 };
 
 fn peer() -> Server {
@@ -26,37 +26,16 @@ fn url(server: &Server, path: &str) -> String {
 }
 
 fn get(args: &[&str]) -> Finished {
-    let mut cmd = program("http-get");
-    cmd.args(args);
-    let done = run(cmd, LIMIT);
-    assert_clean(&done.stdout);
-    assert_clean(&done.stderr);
-    done
+    program_clean("http-get", args)
 }
 
 fn post(args: &[&str]) -> Finished {
-    let mut cmd = program("http-post");
-    cmd.args(args);
-    let done = run(cmd, LIMIT);
-    assert_clean(&done.stdout);
-    assert_clean(&done.stderr);
-    done
+    program_clean("http-post", args)
 }
 
 fn get_path(path: &str) -> Finished {
     let server = peer();
     get(&[&url(&server, path)])
-}
-
-/// Exit status 1 and an error of two lines (Chinese, English).
-fn assert_error(done: &Finished) {
-    assert_eq!(done.status.code(), Some(1), "{done:?}");
-    assert_eq!(done.stderr.lines().count(), 2, "{}", done.stderr);
-    assert!(
-        !done.stderr.contains("出错了"),
-        "unexplained: {}",
-        done.stderr
-    );
 }
 
 /// Exit status 2: a usage error.

@@ -12,9 +12,9 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use chapter_tests::{Finished, Server, assert_clean, program, python, run};
-
-const LIMIT: Duration = Duration::from_secs(30);
+use chapter_tests::{
+    Finished, LIMIT, Server, assert_error, program, program_clean, python, run,
+};
 
 /// A server for one connection: reads the request (up to its empty line,
 /// at most 5 s), sends `answer`, closes. Joining gives the request.
@@ -39,12 +39,7 @@ fn one_answer(answer: Vec<u8>) -> (SocketAddr, JoinHandle<Vec<u8>>) {
 }
 
 fn raw(args: &[&str]) -> Finished {
-    let mut cmd = program("http-raw");
-    cmd.args(args);
-    let done = run(cmd, LIMIT);
-    assert_clean(&done.stdout);
-    assert_clean(&done.stderr);
-    done
+    program_clean("http-raw", args)
 }
 
 /// Runs http-raw against a one-answer server; gives its run and the request.
@@ -56,17 +51,6 @@ fn fetch(path: &str, answer: &[u8], more: &[&str]) -> (Finished, String) {
     let done = raw(&args);
     let request = String::from_utf8(server.join().unwrap()).unwrap();
     (done, request)
-}
-
-/// Exit status 1 and an error of two lines (Chinese, English).
-fn assert_error(done: &Finished) {
-    assert_eq!(done.status.code(), Some(1), "{done:?}");
-    assert_eq!(done.stderr.lines().count(), 2, "{}", done.stderr);
-    assert!(
-        !done.stderr.contains("出错了"),
-        "unexplained: {}",
-        done.stderr
-    );
 }
 
 const PAGE: &[u8] = b"HTTP/1.1 200 OK\r\nX-Mixed-CASE: Kept As Sent\r\n\

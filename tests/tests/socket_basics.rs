@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chapter_tests::{Finished, LIMIT, assert_clean, bin, program, run};
+use chapter_tests::{Finished, LIMIT, bin, program_clean, run};
 
 /// Every row the tour must show: the six steps, the four address families
 /// and the text's method table.
@@ -40,12 +40,7 @@ const ROWS: &[&str] = &[
 ];
 
 fn tour(args: &[&str]) -> Finished {
-    let mut cmd = program("socket-basics");
-    cmd.args(args);
-    let out = run(cmd, LIMIT);
-    assert_clean(&out.stdout);
-    assert_clean(&out.stderr);
-    out
+    program_clean("socket-basics", args)
 }
 
 /// The rows in the output, in order: (name, the lines after `=> `).

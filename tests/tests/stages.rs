@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use chapter_tests::{
     LIMIT, Server, assert_clean, connect, example, read_exactly, reply,
-    round_trip, run,
+    round_trip, run, threads,
 };
 
 /// The pool's size and queue, as `4-pool.rs` sets them.
@@ -37,12 +37,6 @@ fn stage(name: &str) -> Server {
         "{first}"
     );
     server
-}
-
-/// How many threads a process has now (Linux only).
-fn threads(pid: u32) -> Option<usize> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-    Some(tasks.count())
 }
 
 #[test]
@@ -119,18 +113,24 @@ fn stage_3_serves_clients_at_once_and_survives_a_reset() {
     assert_clean(&server.stderr());
 }
 
-#[test]
-fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
-    let server = stage("4-pool");
-    // Every worker busy with a client that stays connected.
-    let mut busy: Vec<TcpStream> = (0..WORKERS)
+/// Every worker of a pool busy with a client that has had one round trip
+/// and stays connected.
+fn occupy_workers(server: &Server) -> Vec<TcpStream> {
+    (0..WORKERS)
         .map(|i| {
             let mut client = connect(server.addr);
             let message = format!("忙{i}");
             assert_eq!(round_trip(&mut client, &message), reply(&message));
             client
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
+    let server = stage("4-pool");
+    // Every worker busy with a client that stays connected.
+    let mut busy = occupy_workers(&server);
     // These wait in the queue.
     let mut queued: Vec<TcpStream> =
         (0..QUEUE).map(|_| connect(server.addr)).collect();
@@ -167,14 +167,7 @@ fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
 fn the_exercise_answer_frees_a_worker_from_a_silent_client() {
     let server = stage("4-pool-idle");
     let started = Instant::now();
-    let mut busy: Vec<TcpStream> = (0..WORKERS)
-        .map(|i| {
-            let mut client = connect(server.addr);
-            let message = format!("忙{i}");
-            assert_eq!(round_trip(&mut client, &message), reply(&message));
-            client
-        })
-        .collect();
+    let mut busy = occupy_workers(&server);
     let mut queued = connect(server.addr);
     assert_eq!(round_trip(&mut queued, "轮到我了"), reply("轮到我了"));
     // Not before the silent ones had been silent for 10 s.
@@ -222,7 +215,7 @@ fn stages_take_host_and_port_and_nothing_else() {
 fn a_busy_port_is_explained() {
     let server = stage("2-echo");
     let mut cmd = stage_command("3-threads");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     let done = run(cmd, LIMIT);
     assert_eq!(done.status.code(), Some(1), "{done:?}");
     assert!(done.stderr.contains("already in use"), "{}", done.stderr);

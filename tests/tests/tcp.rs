@@ -289,7 +289,7 @@ fn restarting_on_the_same_port_right_after_serving_works() {
 fn a_second_server_on_a_busy_port_exits_1_naming_the_port() {
     let server = rust_server(&[]);
     let mut cmd = program("tcp-server");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     let out = run(cmd, LIMIT);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(out.stderr.contains(&server.port()), "{}", out.stderr);

@@ -14,7 +14,7 @@ use chapter_tests::{LIMIT, Running, Server, assert_clean, program, run};
 fn tcp_trace_shows_the_byte_counts_both_ways() {
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port(), "--trace"]);
+    cmd.args(server.target()).arg("--trace");
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
     // The text's output on stdout stays as it was; the dump is on stderr.
@@ -54,7 +54,7 @@ fn tcp_trace_shows_the_byte_counts_both_ways() {
 fn trace_never_prints_a_raw_control_character() {
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port(), "--trace"]);
+    cmd.args(server.target()).arg("--trace");
     cmd.arg("\x1b[2J\x07bell\r");
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
@@ -74,7 +74,7 @@ fn trace_never_prints_a_raw_control_character() {
 fn tcp_client_interactive_sends_each_line_and_ends_with_input() {
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port(), "-i"]);
+    cmd.args(server.target()).arg("-i");
     cmd.stdin(Stdio::piped());
     let mut client = Running::spawn_with_stdin(cmd);
     let mut stdin = client.stdin().unwrap();
@@ -101,7 +101,7 @@ fn tcp_client_interactive_sends_each_line_and_ends_with_input() {
 fn tcp_client_interactive_stops_at_end() {
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port(), "-i"]);
+    cmd.args(server.target()).arg("-i");
     cmd.stdin(Stdio::piped());
     let mut client = Running::spawn_with_stdin(cmd);
     let mut stdin = client.stdin().unwrap();
@@ -142,7 +142,7 @@ fn tcp_may_merge_two_sends_into_one_recv() {
 fn udp_trace_shows_the_byte_counts_both_ways() {
     let server = Server::chapter("udp-server", &["--trace"]);
     let mut cmd = program("udp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     cmd.args(["--delay-ms", "0", "--trace", "123", "中文"]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
@@ -195,7 +195,7 @@ fn udp_keeps_two_sends_apart() {
 fn udp_client_interactive_sends_each_line() {
     let server = Server::chapter("udp-server", &[]);
     let mut cmd = program("udp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     cmd.args(["--delay-ms", "0", "--interactive"]);
     cmd.stdin(Stdio::piped());
     let mut client = Running::spawn_with_stdin(cmd);

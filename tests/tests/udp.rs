@@ -312,7 +312,7 @@ fn ipv6_loopback_works() {
 fn a_second_server_on_a_taken_port_says_so() {
     let server = rust_server();
     let mut cmd = program("udp-server");
-    cmd.args(["--host", "127.0.0.1", "--port", &server.port()]);
+    cmd.args(server.target());
     let out = run(cmd, LIMIT);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_clean(&out.stderr);

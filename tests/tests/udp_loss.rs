@@ -11,9 +11,10 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Server, assert_clean, example, program, reply, run};
+use chapter_tests::{
+    LIMIT, Server, assert_clean, example, program, reply, run,
+};
 
-const LIMIT: Duration = Duration::from_secs(30);
 const DROPPED: &str = "（故意丢弃 ";
 
 fn lossy_server(drop: &str, seed: &str, extra: &[&str]) -> Server {
@@ -23,7 +24,7 @@ fn lossy_server(drop: &str, seed: &str, extra: &[&str]) -> Server {
 }
 
 fn against(mut cmd: Command, server: &Server, extra: &[&str]) -> Command {
-    cmd.args(["--host", &server.host(), "--port", &server.port()]);
+    cmd.args(server.target());
     cmd.args(["--delay-ms", "0"]).args(extra);
     cmd
 }
