@@ -203,9 +203,14 @@ def main():
     if "--static" in sys.argv:
         here = os.path.dirname(os.path.abspath(__file__))
         handler = functools.partial(StaticHandler, directory=here)
-    server = Server(("127.0.0.1", port), handler)
+    serve(Server(("127.0.0.1", port), handler), "http_peer")
+
+
+def serve(server, name):
+    """Prints the line the tests wait for (ending with the address), then
+    serves until interrupted."""
     host, port = server.server_address[:2]
-    print("http_peer listening on %s:%d" % (host, port), flush=True)
+    print("%s listening on %s:%d" % (name, host, port), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ import ssl
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_peer import Handler, Server  # noqa: E402
+from http_peer import Handler, Server, serve  # noqa: E402
 
 
 def main():
@@ -26,12 +26,7 @@ def main():
     server.socket = context.wrap_socket(
         server.socket, server_side=True, do_handshake_on_connect=False
     )
-    host, port = server.server_address[:2]
-    print("https_peer listening on %s:%d" % (host, port), flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(server, "https_peer")
 
 
 if __name__ == "__main__":
