@@ -117,6 +117,14 @@ def server(name, *args):
     return proc, port
 
 
+def py_peer(script, *args):
+    """Starts tests/py/SCRIPT and waits for its first line; returns (proc,
+    the host:port that line ends with)."""
+    proc = Proc([sys.executable, "-u", str(ROOT / "tests/py" / script), *args])
+    proc.wait_for("\n", proc.stdout)
+    return proc, proc.stdout().splitlines()[0].rsplit(" ", 1)[1]
+
+
 def run(name, *args, stdin=None):
     if stdin is None:
         return Proc([binary(name), *args]).finish()
@@ -239,9 +247,7 @@ def socket_basics_raw():
 
 
 def http():
-    peer = Proc([sys.executable, "-u", str(ROOT / "tests/py/http_peer.py"), "0"])
-    peer.wait_for("\n", peer.stdout)
-    address = peer.stdout().splitlines()[0].rsplit(" ", 1)[1]
+    peer, address = py_peer("http_peer.py", "0")
     port = address.rsplit(":", 1)[1]
     base = "http://" + address
     get = run("http-get", base + "/")
@@ -262,9 +268,7 @@ def http():
 
 def http_raw():
     """http-raw and http-get on the same URLs of a peer with fixed answers."""
-    peer = Proc([sys.executable, "-u", str(ROOT / "tests/py/http_raw_peer.py"), "0"])
-    peer.wait_for("\n", peer.stdout)
-    address = peer.stdout().splitlines()[0].rsplit(" ", 1)[1]
+    peer, address = py_peer("http_raw_peer.py", "0")
     port = address.rsplit(":", 1)[1]
     outputs = {}
     for path in ("chunked", "gzip", "redirect", "gbk"):
@@ -403,9 +407,8 @@ def python_peers():
     srv, port = server("tcp-server", "--delay-ms", "0")
     py_client = Proc([sys.executable, "-u", str(ROOT / "tests/py/tcp_client.py"), "127.0.0.1", port]).finish()
     srv.p.kill()
-    py = Proc([sys.executable, "-u", str(ROOT / "tests/py/tcp_server.py")])
-    py.wait_for("\n", py.stdout)
-    py_port = py.stdout().splitlines()[0].rsplit(":", 1)[1]
+    py, py_address = py_peer("tcp_server.py")
+    py_port = py_address.rsplit(":", 1)[1]
     run("tcp-client", "--host", "127.0.0.1", "--port", py_port)
     py.wait_for("done\n", py.stdout)
     py.p.kill()
@@ -503,9 +506,7 @@ def udp_send_all_first():
 
 def http_python():
     """The text's urllib GET (tests/py/http_get.py) against the local test server."""
-    peer = Proc([sys.executable, "-u", str(ROOT / "tests/py/http_peer.py"), "0"])
-    peer.wait_for("\n", peer.stdout)
-    address = peer.stdout().splitlines()[0].rsplit(" ", 1)[1]
+    peer, address = py_peer("http_peer.py", "0")
     got = Proc([sys.executable, str(ROOT / "tests/py/http_get.py"), f"http://{address}/"]).finish()
     peer.p.kill()
     return {"http-get-py.txt": got.stdout()}
