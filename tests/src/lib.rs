@@ -328,6 +328,12 @@ impl Drop for Running {
     }
 }
 
+/// `tests/py/http_peer.py` (the local web server of the HTTP tests) on
+/// 127.0.0.1, at a port the system picks.
+pub fn http_peer() -> Server {
+    Server::start(python("http_peer.py"))
+}
+
 /// A finished run of a program.
 #[derive(Debug)]
 pub struct Finished {

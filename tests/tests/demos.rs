@@ -10,8 +10,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use chapter_tests::{
-    LIMIT, REPLY, Server, assert_clean, client_of, example_bin, program,
-    python, run,
+    LIMIT, REPLY, Server, assert_clean, client_of, example_bin, http_peer,
+    program, python, run,
 };
 
 #[test]
@@ -161,7 +161,7 @@ fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
 fn a_running_server_is_not_blamed_on_time_wait() {
     let first = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-server");
-    cmd.args(["--host", "127.0.0.1", "--port", &first.port()]);
+    cmd.args(first.target());
     let second = run(cmd, LIMIT);
     assert_eq!(second.status.code(), Some(1), "{second:?}");
     assert!(second.stderr.contains("已被占用"), "{second:?}");
@@ -170,11 +170,7 @@ fn a_running_server_is_not_blamed_on_time_wait() {
 
 #[test]
 fn the_python_get_client_prints_what_http_get_prints() {
-    let peer = Server::start({
-        let mut cmd = python("http_peer.py");
-        cmd.arg("0");
-        cmd
-    });
+    let peer = http_peer();
     let url = format!("http://{}/", peer.addr);
     let mut cmd = python("http_get.py");
     cmd.arg(&url);
@@ -221,11 +217,7 @@ fn the_no_end_answer_ends_the_session_by_closing() {
 
 #[test]
 fn the_lossy_answer_turns_a_gbk_page_into_replacement_characters() {
-    let peer = Server::start({
-        let mut cmd = python("http_peer.py");
-        cmd.arg("0");
-        cmd
-    });
+    let peer = http_peer();
     let url = format!("http://{}/gbk-meta", peer.addr);
     let mut cmd = Command::new(example_bin("http-get", "lossy"));
     cmd.arg(&url);

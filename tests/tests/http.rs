@@ -14,12 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chapter_tests::{
-    Finished, LIMIT, Server, assert_error, program_clean, python, run,
+    Finished, LIMIT, Server, assert_error, http_peer, program_clean, python,
+    run,
 };
-
-fn peer() -> Server {
-    Server::start(python("http_peer.py"))
-}
 
 fn url(server: &Server, path: &str) -> String {
     format!("http://{}{path}", server.addr)
@@ -34,7 +31,7 @@ fn post(args: &[&str]) -> Finished {
 }
 
 fn get_path(path: &str) -> Finished {
-    let server = peer();
+    let server = http_peer();
     get(&[&url(&server, path)])
 }
 
@@ -93,7 +90,7 @@ fn gbk_page_by_meta_http_equiv_only() {
 
 #[test]
 fn not_found_prints_the_page_then_exits_1() {
-    let server = peer();
+    let server = http_peer();
     let address = url(&server, "/missing");
     let done = get(&[&address]);
     assert_error(&done);
@@ -124,7 +121,7 @@ fn chunked_body_is_joined() {
 
 #[test]
 fn redirect_is_followed() {
-    let server = peer();
+    let server = http_peer();
     let done = get(&[&url(&server, "/redirect")]);
     assert!(done.status.success(), "{done:?}");
     assert_eq!(done.stdout.lines().next(), Some("200 OK"));
@@ -169,7 +166,7 @@ fn a_huge_body_is_cut_at_10_mb() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let server = peer();
+    let server = http_peer();
     let address = url(&server, "/silent");
     let done = get(&["--timeout", "2", &address]);
     assert_error(&done);
@@ -249,7 +246,7 @@ fn get_options() {
 
 #[test]
 fn post_form_arrives_intact() {
-    let server = peer();
+    let server = http_peer();
     let done = post(&[
         &url(&server, "/echo"),
         "name=张三",
@@ -277,7 +274,7 @@ fn post_form_arrives_intact() {
 
 #[test]
 fn post_with_no_fields_sends_an_empty_form() {
-    let server = peer();
+    let server = http_peer();
     let done = post(&[&url(&server, "/echo")]);
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("form received: []"), "{}", done.stdout);
@@ -285,7 +282,7 @@ fn post_with_no_fields_sends_an_empty_form() {
 
 #[test]
 fn post_errors_are_explained() {
-    let server = peer();
+    let server = http_peer();
     let done = post(&[&url(&server, "/nowhere"), "a=b"]);
     assert_error(&done);
     assert!(
@@ -319,7 +316,7 @@ fn post_usage() {
 
 #[test]
 fn https_to_a_plain_http_port_says_to_use_http() {
-    let server = peer();
+    let server = http_peer();
     let done = get(&[&format!("https://{}/utf8", server.addr)]);
     assert_error(&done);
     assert!(done.stderr.contains("https://"), "{}", done.stderr);
@@ -460,7 +457,7 @@ fn post_to_python_http_server_says_it_does_not_accept_post() {
 
 #[test]
 fn method_not_allowed_says_which_method() {
-    let server = peer();
+    let server = http_peer();
     let done = post(&[&url(&server, "/get-only"), "a=b"]);
     assert_error(&done);
     assert!(done.stdout.starts_with("405 Method Not Allowed\n"));
@@ -470,7 +467,7 @@ fn method_not_allowed_says_which_method() {
 
 #[test]
 fn oversized_headers_are_called_too_large() {
-    let server = peer();
+    let server = http_peer();
     for path in ["/big-header", "/many-headers"] {
         let address = url(&server, path);
         let done = get(&[&address]);
@@ -484,7 +481,7 @@ fn oversized_headers_are_called_too_large() {
 
 #[test]
 fn each_redirect_is_reported_and_the_error_names_the_last_url() {
-    let server = peer();
+    let server = http_peer();
     let done = get(&[&url(&server, "/chain")]);
     assert_error_after_hops(&done, 2);
     let hops: Vec<_> = done.stderr.lines().take(2).collect();
@@ -503,7 +500,7 @@ fn each_redirect_is_reported_and_the_error_names_the_last_url() {
 
 #[test]
 fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
-    let server = peer();
+    let server = http_peer();
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -522,7 +519,7 @@ fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
 
 #[test]
 fn a_redirect_to_a_file_url_is_refused() {
-    let server = peer();
+    let server = http_peer();
     let address = url(&server, "/goto?to=file:///etc/passwd");
     let done = get(&[&address]);
     assert_error(&done);
@@ -539,7 +536,7 @@ fn a_redirect_to_a_file_url_is_refused() {
 
 #[test]
 fn a_hostile_location_never_reaches_the_terminal_raw() {
-    let server = peer();
+    let server = http_peer();
     let done = get(&[&url(&server, "/hostile")]);
     // `get` has checked for control characters; bidi marks are not
     // control characters, so look for them here.
@@ -574,7 +571,7 @@ fn a_gbk_page_with_no_declared_charset_is_guessed() {
 #[cfg(target_os = "linux")]
 #[test]
 fn peak_memory_for_a_10_mb_body_is_at_most_three_times_the_body() {
-    let server = peer();
+    let server = http_peer();
     let body_kb = 10 * 1024;
     let mut report = Vec::new();
     for (hex, what) in [
