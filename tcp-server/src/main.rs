@@ -59,9 +59,10 @@ fn run(args: &Args) -> io::Result<()> {
 
     // ANCHOR: listen
     // 3. 开始监听 — Python: soc.listen(5)
-    //    原文的 5 在全班同时连上来时会排满（500 个同时连接，每次实测都有
-    //    上百个失败，见 bench/results.md），所以默认 1024；想重现原文的行为
-    //    就用 --backlog 5。
+    //    全班同一秒连上来时，5 个名额会排满：多出的连接请求被丢掉，客户端
+    //    约 1 秒后重发，多等一会儿；只有队列一直满着才会超时（500 个同时
+    //    连接的实测见 bench/results.md）。所以默认 1024（Linux 5.4 之前和
+    //    macOS 上系统还会把它限到 somaxconn = 128）；重现原文用 --backlog 5。
     soc.listen(args.backlog)?;
     // ANCHOR_END: listen
 
