@@ -9,7 +9,7 @@ Pagefind (`pip install 'pagefind[extended]'`), whose extended build does.
 The search box is docs/theme/search.js. Search needs the pages served over
 HTTP (`--serve`); a page opened as a file says so in its search box.
 
-check.py and browser-check build through here too.
+check.py and browser_check.py build through here too.
 """
 import os
 import re

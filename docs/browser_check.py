@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Opens the built book in headless Chromium and checks it as a reader sees it.
 
-    python3 docs/browser-check              # build, serve on 127.0.0.1, check every page
-    python3 docs/browser-check --self-test  # show that it catches a broken book
+    python3 docs/browser_check.py              # build, serve on 127.0.0.1, check every page
+    python3 docs/browser_check.py --self-test  # show that it catches a broken book
 
 It fails when
   * a search (套接字 阻塞 超时 字节流 数据报 教师指南 前言 socket backlog) finds nothing,
@@ -444,7 +444,7 @@ def self_test():
 def main():
     args = sys.argv[1:]
     if any(a not in ("--self-test",) for a in args):
-        print("usage: python3 docs/browser-check [--self-test]", file=sys.stderr)
+        print("usage: python3 docs/browser_check.py [--self-test]", file=sys.stderr)
         return 2
     started = time.monotonic()
     try:
