@@ -622,7 +622,7 @@ def quoted_call_problems(pages, sources):
 def check_build():
     """mdBook builds the book, Pagefind indexes it (docs/build.py), and no
     page shows a directive mdBook left unexpanded."""
-    out = DOCS / "book"
+    out = TARGET.parent / "book-check"  # not docs/book, which `mdbook serve` rebuilds
     try:
         stderr, summary = build.build(out=out)
     except build.BuildError as err:
