@@ -9,14 +9,14 @@ It fails when
     misses a page it should find (every page whose text has the word), or
     finds a page whose text does not have the word;
   * a search for a word on no page (qwerty zzzz xylophone 麒麟) finds anything;
-  * a table cell breaks an identifier at 1280 px ("socket.SOCK_ST⏎REAM"):
-    a line may break only where a word ends (after "." or "::" inside code);
+  * a table cell breaks an identifier at 1280 px ("socket.SOCK_ST⏎REAM",
+    "-⏎-step"): a line may break only at a space or after "." or "::";
   * a page scrolls sideways at 390 px (something wider than the screen that is
     not inside its own scrolling block), or a table is wider than its box or
     clips a cell, at 1280 or 390 px;
   * an en dash stands where an option's `--` should be ("–host");
   * a page has a JavaScript error or logs one (a missing file counts).
-Screenshots of three pages at 1280 and 390 px go to target/book-screenshots/.
+Screenshots of six views at 1280 and 390 px go to target/book-screenshots/.
 
 Needs Debian's chromium (or CHROMIUM=/path), fonts-noto-cjk for the
 screenshots, and `pip install 'pagefind[extended]' playwright` (the driver
@@ -45,12 +45,17 @@ SEARCHES = ["套接字", "阻塞", "超时", "字节流", "数据报", "教师�
 # Words no page has: each must find nothing. Latin ones, because Pagefind
 # returns near matches for them ("zzzz" finds "z"), and a Chinese one.
 ABSENT = ["qwerty", "zzzz", "xylophone", "麒麟"]
-# Three pages to look at: the front page, a page with a wide table, and a
-# search with its results.
+# Pages to look at: the front page, a page with a wide table, a search
+# with its results, and the pages below.
 SCREENSHOTS = [
     ("preface", "index.html", None),
     ("table", "ch15-02-2-tcp-server.html", "main table"),
     ("search", "ch15-01-socket-basics.html?search=套接字", None),
+    # 15.1's table of socket types, the errata and the lesson plan: tables
+    # full of identifiers, the ones a reader looks at most.
+    ("types", "ch15-01-socket-basics.html", "main table >> nth=1"),
+    ("errata", "errata.html", "main table"),
+    ("lesson-plan", "teachers.html", "main table"),
 ]
 WAIT_MS = 15_000
 CHROMIUM_ARGS = [
@@ -116,13 +121,17 @@ LAYOUT_JS = r"""
 }
 """
 
-# Where a table cell's text wraps between two characters of one word
-# (letters, digits, _), at the width the page is shown. Breaking after
-# "." or "::" or at a space is fine; "SOCK_ST⏎REAM" is not.
+# Where a table cell's text wraps inside a word, at the width the page is
+# shown. Breaking at a space or after "." or "::" is fine; "SOCK_ST⏎REAM"
+# and "-⏎-step" are not.
 IDENT_BREAK_JS = r"""
 () => {
   const found = [];
-  const word = /[A-Za-z0-9_]/;
+  // A line may end after a space or after . : / ( , ; and anywhere in
+  // Chinese text; a break between two other ASCII characters cuts a word
+  // ("SOCK⏎_STREAM", "-⏎-step").
+  const ascii = /[\x21-\x7e]/;
+  const inWord = (a, b) => ascii.test(a) && ascii.test(b) && !".:/(,;".includes(a);
   const range = document.createRange();
   // The first place in a cell where a line ends inside a word, or null.
   const breakIn = (cell) => {
@@ -136,7 +145,7 @@ IDENT_BREAK_JS = r"""
         range.setEnd(node, i + 1);
         const r = range.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue;
-        if (prev && word.test(prev.ch) && word.test(ch) && r.top > prev.top + prev.height / 2) {
+        if (prev && inWord(prev.ch, ch) && r.top > prev.top + prev.height / 2) {
           return node.data.slice(Math.max(0, i - 20), i) + "⏎" + node.data.slice(i, i + 20);
         }
         prev = {ch: ch, top: r.top, height: r.height};
