@@ -15,6 +15,8 @@ It fails when
     not inside its own scrolling block), or a table is wider than its box or
     clips a cell, at 1280 or 390 px;
   * an en dash stands where an option's `--` should be ("–host");
+  * a button or control is labelled in English only ("Copy to clipboard"),
+    or the eye button no longer shows a listing's hidden lines;
   * a page has a JavaScript error or logs one (a missing file counts).
 Screenshots of six views at 1280 and 390 px go to target/book-screenshots/.
 
@@ -162,6 +164,22 @@ IDENT_BREAK_JS = r"""
 }
 """
 
+# Labels of buttons and controls that are English only ("Copy to
+# clipboard"): the book is Chinese, so docs/build.py translates mdBook's.
+ENGLISH_LABELS_JS = r"""
+() => {
+  const han = /[\u3400-\u9fff]/;
+  const found = new Set();
+  for (const el of document.querySelectorAll("[title], [aria-label]")) {
+    for (const attr of ["title", "aria-label"]) {
+      const label = el.getAttribute(attr);
+      if (label && /[A-Za-z]{3,}/.test(label) && !han.test(label)) found.add(label);
+    }
+  }
+  return Array.from(found);
+}
+"""
+
 # An en dash right before a letter, where a word starts: "–host", "(–port".
 EN_DASH_JS = r"""
 () => {
@@ -285,6 +303,10 @@ def check_site(context, site, base, failures, screenshots=None, layout=True):
                 failures.check(not broken, "ident", name,
                                f"{name} at {w} px: a table cell breaks a word: " + " | ".join(broken[:3])
                                + " (keep words whole: docs/theme/site.css, theme/tables.js)")
+                english = page.evaluate(ENGLISH_LABELS_JS)
+                failures.check(not english, "label", name,
+                               f"{name}: controls labelled in English only: " + ", ".join(english[:5])
+                               + " (add them to LABELS in docs/build.py)")
                 dashes = page.evaluate(EN_DASH_JS)
                 failures.check(not dashes, "dash", name,
                                f"{name}: an en dash where an option's -- should be: "
@@ -362,6 +384,27 @@ def check_site(context, site, base, failures, screenshots=None, layout=True):
         failures.check(marks.count() > 0, "search", hrefs[0],
                        f"the result page {hrefs[0]} does not mark the word searched for")
     failures.check(not errors, "js", "search by typing", "JavaScript errors: " + " | ".join(errors[:3]))
+
+    # The eye button still shows a listing's hidden lines, in Chinese.
+    errors.clear()
+    page.goto(base + "ch15-02-2-tcp-server.html", wait_until="load")
+    toggled = page.evaluate("""() => {
+        const eye = Array.from(document.querySelectorAll("pre > .buttons > button:not(.clip-button)"))
+            .find(b => b.closest("pre").querySelector("code.hide-boring"));
+        if (!eye) return null;
+        const code = eye.closest("pre").querySelector("code");
+        const before = eye.getAttribute("title");
+        eye.click();
+        return [before, eye.getAttribute("title"), !code.classList.contains("hide-boring")];
+    }""")
+    if failures.check(toggled is not None, "label", "ch15-02-2-tcp-server.html",
+                      "no button that shows the listing's hidden lines"):
+        before, after, shown = toggled
+        failures.check(before == "显示隐藏的行" and after == "隐藏这些行" and shown, "label",
+                       "ch15-02-2-tcp-server.html",
+                       f"the eye button does not toggle the hidden lines: {before!r} -> {after!r}, "
+                       f"lines shown: {shown}")
+    failures.check(not errors, "js", "the eye button", "JavaScript errors: " + " | ".join(errors[:3]))
 
     # A page opened as a file cannot load the index: the box says how to
     # serve the book, and nothing throws.
@@ -453,13 +496,16 @@ WIDE_TABLE = (
 )
 WIDE_BLOCK = '<div style="width:900px">' + "太宽的块 / too wide" + "</div>"
 EN_DASH = "<p>用 \u2013host 指定地址。</p>"
-# A narrow cell whose code may break anywhere: "SOCK_ST⏎REAM".
+# A narrow cell whose code may break anywhere: "SOCK_ST⏎REAM" (the style
+# undoes what theme/tables.js and site.css do to keep words whole).
 BROKEN_WORD = (
-    '<div class="table-wrapper"><table><thead><tr><th>类型</th><th>说明</th></tr></thead>'
+    "<style>#broken-word .whole-word { white-space: normal; }</style>"
+    '<div class="table-wrapper"><table id="broken-word"><thead><tr><th>类型</th><th>说明</th></tr></thead>'
     '<tbody><tr><td style="width:70px"><code style="word-break:break-all">socket.SOCK_STREAM</code></td>'
     "<td>" + "一列很宽的说明文字，" * 30 + "</td></tr></tbody></table></div>"
 )
 JS_ERROR = "<script>window.no_such_thing.call();</script>"
+ENGLISH_BUTTON = '<button type="button" title="Copy to clipboard">⧉</button>'
 
 
 def inject(site, page, snippet):
@@ -475,13 +521,14 @@ def self_test():
         build.build(out=site)
         chapters = [p for p in pages_of(site) if p not in build.NOT_INDEXED]
         table_page, wide_page, dash_page, js_page = chapters[1], chapters[2], chapters[3], chapters[4]
-        word_page = chapters[5]
+        word_page, label_page = chapters[5], chapters[6]
         shutil.rmtree(site / "pagefind")  # a missing search index
         inject(site, table_page, WIDE_TABLE)
         inject(site, wide_page, WIDE_BLOCK)
         inject(site, dash_page, EN_DASH)
         inject(site, js_page, JS_ERROR)
         inject(site, word_page, BROKEN_WORD)
+        inject(site, label_page, ENGLISH_BUTTON)
         failures = run(site)
         # A second copy whose index leaves out a page that has 套接字, still
         # lists a page that no longer has "backlog" (a stale index), and
@@ -507,6 +554,7 @@ def self_test():
         ("dash", dash_page, f"an en dash before an option on {dash_page}"),
         ("js", js_page, f"a JavaScript error on {js_page}"),
         ("ident", word_page, f"a table cell breaking SOCK_STREAM inside the word on {word_page}"),
+        ("label", label_page, f"a button labelled in English on {label_page}"),
     ]
     missed = []
     for kind, page, what in expected:
@@ -535,9 +583,10 @@ def self_test():
     if len(searches) < len(SEARCHES):
         missed.append(f"every search fails without an index (only {len(searches)} did)")
     # Only the defects put in: no page was reported that was not broken.
-    broken = {table_page, wide_page, dash_page, js_page, word_page}
+    broken = {table_page, wide_page, dash_page, js_page, word_page, label_page}
     stray = [m for k, p, m in failures.items
-             if k in ("table", "sideways", "dash", "js", "ident") and p in chapters and p not in broken]
+             if k in ("table", "sideways", "dash", "js", "ident", "label")
+             and p in chapters and p not in broken]
     if stray:
         missed.append("reported pages that were not broken: " + " | ".join(stray[:3]))
     passed = len(expected) + 5 - len(missed)
