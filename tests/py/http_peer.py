@@ -24,9 +24,13 @@ Routes (GET unless said otherwise):
   /many-headers  100,000 headers
   /fill/HEX      10 MB of text/plain made of the bytes HEX (090a: tabs
                  and line feeds; 01: control characters; ff: not UTF-8)
+  /loop          302 to itself, for ever
+  /slow-redirect/N  waits 1.2 s, then 302 to /slow-redirect/N-1 (GET or
+                 POST); /slow-redirect/0 is the UTF-8 page
   POST /echo     answers with the form fields it decoded, and prints them
                  on stdout as: FORM <content-type> <fields as JSON>
   POST /get-only 405 Method Not Allowed (GET works)
+  POST /moved307 307 to /echo (a client must not send the form again)
 
 With --static, it is Python's own `python3 -m http.server` handler instead
 (a folder served for GET; POST answers 501), started the same way.
@@ -162,16 +166,34 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, "text/plain", body)
         elif path == "/get-only":
             self.reply(200, "text/plain", b"GET is fine here\n")
+        elif path == "/loop":
+            self.redirect("/loop")
+        elif path.startswith("/slow-redirect/"):
+            self.slow_redirect(path)
         else:
             self.reply(404, "text/plain", b"no such route\n")
+
+    def slow_redirect(self, path):
+        left = int(path.rsplit("/", 1)[1] or 0)
+        if left <= 0:
+            self.reply(200, "text/html; charset=utf-8", UTF8_PAGE.encode())
+            return
+        time.sleep(1.2)
+        self.redirect("/slow-redirect/%d" % (left - 1))
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8", "replace")
+        if self.path.startswith("/slow-redirect/"):
+            self.slow_redirect(self.path)
+            return
         fields = parse_qsl(raw, keep_blank_values=True)
         content_type = self.headers.get("Content-Type", "-")
         report = json.dumps(fields, ensure_ascii=False)
         print("FORM", content_type, report, flush=True)
+        if self.path.split("?")[0] == "/moved307":
+            self.reply(307, "text/plain", b"moved\n", [("Location", "/echo")])
+            return
         if self.path.split("?")[0] == "/get-only":
             self.send_error(405, "only GET here")
             return
