@@ -22,6 +22,7 @@ use std::time::Duration;
 use common::escape_control;
 use encoding_rs::{CoderResult, Encoding};
 use ureq::config::Config;
+use ureq::http::header::CONTENT_ENCODING;
 use ureq::http::{HeaderValue, Response, StatusCode, Uri};
 use ureq::unversioned::resolver::{
     DefaultResolver, ResolvedSocketAddrs, Resolver,
@@ -187,11 +188,16 @@ pub struct Page {
     pub bytes: Vec<u8>,
     /// The body was longer than [`BODY_LIMIT`] and has been cut.
     pub cut: bool,
+    /// A `Content-Encoding` that was not undone (`br`): the bytes are still
+    /// compressed.
+    pub compressed: Option<String>,
 }
 
 /// 读取正文，即原文的 `data = req.read()`，但有大小上限。
 /// Reads the body — the text's `data = req.read()`, with a size limit. An
-/// error names the URL the body came from.
+/// error names the URL the body came from. ureq has undone gzip (and then
+/// removed `Content-Encoding` and `Content-Length`, which described the
+/// compressed bytes); `deflate` is undone here the same way.
 pub fn read_body(
     response: &mut Response<Body>,
     args: &Args,
@@ -205,9 +211,49 @@ pub fn read_body(
         .take(BODY_LIMIT + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| explain::request(e.into(), &url, args))?;
+    let mut compressed = response
+        .headers()
+        .get(CONTENT_ENCODING)
+        .map(|e| String::from_utf8_lossy(e.as_bytes()).trim().to_string())
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"));
+    if compressed
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("deflate"))
+    {
+        bytes = inflate(&bytes).map_err(|e| {
+            let err = ureq::Error::Decompress("deflate", e);
+            explain::request(err, &url, args)
+        })?;
+        compressed = None;
+        let headers = response.headers_mut();
+        headers.remove(CONTENT_ENCODING);
+        headers.remove(ureq::http::header::CONTENT_LENGTH);
+    }
     let cut = bytes.len() as u64 > BODY_LIMIT;
     bytes.truncate(BODY_LIMIT as usize);
-    Ok(Page { bytes, cut })
+    Ok(Page {
+        bytes,
+        cut,
+        compressed,
+    })
+}
+
+/// Undoes `Content-Encoding: deflate`: zlib data as the standard says, or
+/// raw deflate data, which some servers send instead. At most
+/// [`BODY_LIMIT`] + 1 bytes come out, so a small bomb stays small.
+fn inflate(compressed: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let zlib = flate2::read::ZlibDecoder::new(compressed)
+        .take(BODY_LIMIT + 1)
+        .read_to_end(&mut out);
+    if zlib.is_ok() {
+        return Ok(out);
+    }
+    out.clear();
+    flate2::read::DeflateDecoder::new(compressed)
+        .take(BODY_LIMIT + 1)
+        .read_to_end(&mut out)?;
+    Ok(out)
 }
 
 /// 像原文那样打印回答：状态、响应头、正文（http-post 用；http-get 把这三步写在自己的 main.rs 里）。
@@ -240,7 +286,7 @@ pub fn header_text(value: &HeaderValue) -> String {
 /// 打印正文（原文的 `print(data.decode('utf8'))`），按浏览器的办法挑选字符集。
 /// Prints the body, decoded as a browser would (the text's
 /// `print(data.decode('utf8'))`), then says on stderr what a student may
-/// wonder about (a charset, a cut). The body is
+/// wonder about (a charset, a cut, a compression not undone). The body is
 /// decoded and written piece by piece, so memory stays near its size.
 pub fn print_body(req: &Response<Body>, data: &Page) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
@@ -273,6 +319,24 @@ fn write_page(
     req: &Response<Body>,
     data: &Page,
 ) -> io::Result<Option<(String, String)>> {
+    if let Some(encoding) = &data.compressed {
+        let encoding = escape_control(encoding);
+        let n = data.bytes.len();
+        writeln!(
+            out,
+            "（压缩过的正文 {n} 字节，不显示 / compressed body, {n} bytes, not shown）"
+        )?;
+        return Ok(Some((
+            format!(
+                "正文是用 {encoding} 压缩的（Content-Encoding: {encoding}），本程序不会解压它，所以没有显示；\
+                 本程序会解压 gzip 和 deflate"
+            ),
+            format!(
+                "the body is compressed with {encoding} (Content-Encoding), which this \
+                 program does not undo (it undoes gzip and deflate): not shown"
+            ),
+        )));
+    }
     let body = req.body();
     let host = req.get_uri().host().unwrap_or("");
     let tld = host.rsplit('.').next();
@@ -482,6 +546,27 @@ mod tests {
         assert_eq!(line(200), "200 OK");
         assert_eq!(line(404), "404 Not Found");
         assert_eq!(line(599), "599");
+    }
+
+    #[test]
+    fn deflate_is_undone_as_zlib_or_raw() {
+        use std::io::Write as _;
+        let text = "压缩过的页面\n".repeat(50);
+        let mut zlib = flate2::write::ZlibEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        zlib.write_all(text.as_bytes()).unwrap();
+        let zlib = zlib.finish().unwrap();
+        assert_eq!(inflate(&zlib).unwrap(), text.as_bytes());
+        let mut raw = flate2::write::DeflateEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        raw.write_all(text.as_bytes()).unwrap();
+        let raw = raw.finish().unwrap();
+        assert_eq!(inflate(&raw).unwrap(), text.as_bytes());
+        assert!(inflate(b"not compressed at all").is_err());
     }
 
     fn body(

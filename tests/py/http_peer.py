@@ -27,6 +27,8 @@ Routes (GET unless said otherwise):
   /loop          302 to itself, for ever
   /slow-redirect/N  waits 1.2 s, then 302 to /slow-redirect/N-1 (GET or
                  POST); /slow-redirect/0 is the UTF-8 page
+  /deflate       a page with Content-Encoding: deflate (zlib, as httpbin)
+  /brotli        Content-Encoding: br (bytes this program does not undo)
   POST /echo     answers with the form fields it decoded, and prints them
                  on stdout as: FORM <content-type> <fields as JSON>
   POST /get-only 405 Method Not Allowed (GET works)
@@ -38,6 +40,7 @@ With --static, it is Python's own `python3 -m http.server` handler instead
 
 import functools
 import gzip
+import zlib
 import json
 import os
 import sys
@@ -170,6 +173,20 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect("/loop")
         elif path.startswith("/slow-redirect/"):
             self.slow_redirect(path)
+        elif path == "/deflate":
+            body = zlib.compress(("压缩过的页面\n" * 50).encode())
+            self.reply(
+                200,
+                "text/plain; charset=utf-8",
+                body,
+                [("Content-Encoding", "deflate")],
+            )
+        elif path == "/brotli":
+            # Bytes labelled br: http-get names the encoding, whatever they are.
+            body = bytes.fromhex("0b028068656c6c6f0a03")
+            self.reply(
+                200, "application/json", body, [("Content-Encoding", "br")]
+            )
         else:
             self.reply(404, "text/plain", b"no such route\n")
 

@@ -643,6 +643,25 @@ fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
 }
 
 #[test]
+fn deflate_is_undone_and_brotli_is_named() {
+    let done = get_path("/deflate");
+    assert!(done.status.success(), "{done:?}");
+    assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
+    // As for gzip: the headers about the compressed bytes are gone.
+    assert!(!done.stdout.contains("content-encoding"), "{}", done.stdout);
+    let done = get_path("/brotli");
+    assert!(done.status.success(), "{done:?}");
+    assert!(done.stdout.contains("content-encoding -- br\n"));
+    assert!(done.stdout.contains("not shown"), "{}", done.stdout);
+    assert!(
+        done.stderr.contains("compressed with br"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stderr.contains("windows-1252"), "{}", done.stderr);
+}
+
+#[test]
 fn a_gbk_page_with_no_declared_charset_is_guessed() {
     let done = get_path("/gbk-plain");
     assert!(done.status.success(), "{done:?}");
