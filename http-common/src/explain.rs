@@ -192,6 +192,20 @@ pub fn request(err: ureq::Error, raw_url: &str, args: &Args) -> io::Error {
         {
             headers_too_large(&url)
         }
+        ureq::Error::Protocol(ref p) if is_malformed(p) => {
+            let why = escape_control(&err.to_string()).into_owned();
+            (
+                ErrorKind::InvalidData,
+                format!(
+                    "{url} 的网页服务器发来的响应格式有误（{why}）：毛病在那个服务器，\
+                     不在本程序；请换一个网址，或告诉那个网站的管理员"
+                ),
+                format!(
+                    "the web server of {url} sent a malformed response ({why}): \
+                     the fault is that server's; try another URL or tell its admin"
+                ),
+            )
+        }
         ureq::Error::Protocol(_) => {
             let why = escape_control(&err.to_string()).into_owned();
             (
@@ -471,6 +485,24 @@ fn encode(location: &[u8]) -> String {
         }
     }
     out
+}
+
+/// A response from a server that speaks HTTP, but badly: its status line
+/// came, then the framing of the body was wrong. Not a reason to ask
+/// whether a web server is on that port.
+fn is_malformed(err: &Proto) -> bool {
+    matches!(
+        err,
+        Proto::BadContentLengthHeader
+            | Proto::TooManyContentLengthHeaders
+            | Proto::ConflictingBodyHeaders
+            | Proto::ChunkLenNotAscii
+            | Proto::ChunkLenNotANumber
+            | Proto::ChunkExpectedCrLf
+            | Proto::BodyContentAfterFinish
+            | Proto::BodyLargerThanContentLength
+            | Proto::NoLocationHeader
+    )
 }
 
 /// More than [`crate::MAX_REDIRECTS`] hops; `url` is the last one.

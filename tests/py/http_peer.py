@@ -29,6 +29,8 @@ Routes (GET unless said otherwise):
                  POST); /slow-redirect/0 is the UTF-8 page
   /deflate       a page with Content-Encoding: deflate (zlib, as httpbin)
   /brotli        Content-Encoding: br (bytes this program does not undo)
+  /bad-length    Content-Length: abc
+  /chunk-overflow  a chunk size too large for any number
   POST /echo     answers with the form fields it decoded, and prints them
                  on stdout as: FORM <content-type> <fields as JSON>
   POST /get-only 405 Method Not Allowed (GET works)
@@ -186,6 +188,13 @@ class Handler(BaseHTTPRequestHandler):
             body = bytes.fromhex("0b028068656c6c6f0a03")
             self.reply(
                 200, "application/json", body, [("Content-Encoding", "br")]
+            )
+        elif path == "/bad-length":
+            self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhi")
+        elif path == "/chunk-overflow":
+            self.raw(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"fffffffffffffffffffffff\r\nhi\r\n0\r\n\r\n"
             )
         else:
             self.reply(404, "text/plain", b"no such route\n")

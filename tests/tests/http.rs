@@ -662,6 +662,23 @@ fn deflate_is_undone_and_brotli_is_named() {
 }
 
 #[test]
+fn a_malformed_response_is_blamed_on_the_web_server() {
+    let server = http_peer();
+    for path in ["/bad-length", "/chunk-overflow"] {
+        let address = url(&server, path);
+        let done = get(&[&address]);
+        assert_error(&done);
+        assert!(
+            done.stderr.contains("malformed response"),
+            "{}",
+            done.stderr
+        );
+        assert!(done.stderr.contains(&address), "{}", done.stderr);
+        assert!(!done.stderr.contains("is a web server"), "{}", done.stderr);
+    }
+}
+
+#[test]
 fn a_gbk_page_with_no_declared_charset_is_guessed() {
     let done = get_path("/gbk-plain");
     assert!(done.status.success(), "{done:?}");
