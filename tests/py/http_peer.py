@@ -19,6 +19,7 @@ Routes (GET unless said otherwise):
   /gbk-plain     a GBK page that declares no charset at all
   /chain         302 to /chain2, which 302s to /missing (a 404)
   /goto?to=URL   302 to URL, whatever it is (file:///etc/passwd, another port)
+  /to-file       302 to file:///etc/passwd (a URL that does not show it)
   /hostile       302 with a Location holding U+202E and U+009B, raw
   /big-header    a header line of 1 MB
   /many-headers  100,000 headers
@@ -148,6 +149,8 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect("/missing")
         elif path == "/goto":
             self.redirect(parse_qs(query).get("to", ["/"])[0])
+        elif path == "/to-file":
+            self.redirect("file:///etc/passwd")
         elif path == "/hostile":
             location = "/ok\u202eevil\u009b".encode()
             self.raw(

@@ -535,6 +535,23 @@ fn a_redirect_to_a_file_url_is_refused() {
 }
 
 #[test]
+fn a_file_location_is_refused_not_fetched_as_a_path() {
+    // ureq alone would fetch http://host/file:///etc/passwd.
+    let server = http_peer();
+    let address = url(&server, "/to-file");
+    let done = get(&[&address]);
+    assert_error_after_hops(&done, 0);
+    assert!(done.stdout.is_empty(), "{}", done.stdout);
+    let refusal = format!("{address} redirects to a file: URL: refused");
+    assert!(done.stderr.contains(&refusal), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("不会打开 file: 的地址"),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
 fn a_hostile_location_never_reaches_the_terminal_raw() {
     let server = http_peer();
     let done = get(&[&url(&server, "/hostile")]);
