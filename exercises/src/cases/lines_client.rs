@@ -1,0 +1,87 @@
+//! lines-client: read newline-framed messages, whatever the chunking.
+
+use std::path::Path;
+
+use crate::catalog::Case;
+use crate::net::{self, PAUSE};
+use crate::{Outcome, Verdict};
+
+pub static CASES: &[Case] = &[
+    Case {
+        zh: "三行在一次写里（有一行以 \\r\\n 结尾）",
+        en: "three lines in one write (one ends in \\r\\n)",
+        check: together,
+    },
+    Case {
+        zh: "一次只写一个字节",
+        en: "one byte per write",
+        check: bytewise,
+    },
+    Case {
+        zh: "一个汉字被切成两半，中间停一下",
+        en: "a character cut in two, with a pause",
+        check: cut,
+    },
+    Case {
+        zh: "最后一行没写完连接就关了",
+        en: "closed in the middle of the last line",
+        check: unfinished,
+    },
+];
+
+const HINT: (&str, &str) = (
+    "收到的字节先攒进一个 Vec<u8>，只有遇到 b'\\n' 才切出一行、去掉 \\r、再解码打印；剩下的留到下次。",
+    "collect the bytes in a Vec<u8>; only at b'\\n' cut a line, drop a \\r, decode and print it; keep the rest for later.",
+);
+
+/// Runs the client against a partner that writes `pieces` and closes;
+/// it must print exactly `lines`.
+fn case(
+    exe: &Path,
+    pieces: Vec<Vec<u8>>,
+    bytewise: bool,
+    lines: Vec<String>,
+) -> Outcome {
+    let (ran, _) = net::tcp_client_case(exe, &[], move |mut stream| {
+        if bytewise {
+            let _ = net::send_bytewise(&mut stream, &pieces.concat());
+        } else {
+            let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+            let _ = net::send_pieces(&mut stream, &pieces, PAUSE);
+        }
+        Vec::new()
+    })?;
+    net::expect_lines(&ran, &lines, HINT)?;
+    Ok(Verdict::Passed)
+}
+
+fn together(exe: &Path) -> Outcome {
+    let lines: Vec<String> = ["第一行", "第二行", "第三行"]
+        .iter()
+        .map(|l| format!("{l} {}", net::nonce()))
+        .collect();
+    let wire = format!("{}\n{}\r\n{}\n", lines[0], lines[1], lines[2]);
+    case(exe, vec![wire.into_bytes()], false, lines)
+}
+
+fn bytewise(exe: &Path) -> Outcome {
+    let lines = vec![
+        format!("一个字节 {}", net::nonce()),
+        format!("又一行 {}", net::nonce()),
+    ];
+    let wire = format!("{}\n{}\n", lines[0], lines[1]);
+    case(exe, vec![wire.into_bytes()], true, lines)
+}
+
+fn cut(exe: &Path) -> Outcome {
+    let line = format!("你好，世界 {}", net::nonce());
+    let wire = format!("{line}\n");
+    let (head, tail) = net::cut_in_char(&wire);
+    case(exe, vec![head.to_vec(), tail.to_vec()], false, vec![line])
+}
+
+fn unfinished(exe: &Path) -> Outcome {
+    let line = format!("完整的一行 {}", net::nonce());
+    let wire = format!("{line}\n没写完的一");
+    case(exe, vec![wire.into_bytes()], false, vec![line])
+}
