@@ -3,6 +3,8 @@
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -52,11 +54,14 @@ fn case(
     socket
         .set_read_timeout(Some(Duration::from_millis(50)))
         .map_err(net::partner_error)?;
+    // Set when the program has ended: the partner stops listening then.
+    let over = Arc::new(AtomicBool::new(false));
+    let partner_over = over.clone();
     let partner = thread::spawn(move || {
         let end = Instant::now() + run::CLIENT_DEADLINE;
         let mut count = 0;
         let mut buf = [0; 2048];
-        while Instant::now() < end {
+        while Instant::now() < end && !partner_over.load(Ordering::SeqCst) {
             let Ok((n, from)) = socket.recv_from(&mut buf) else {
                 continue; // a timeout: look at the clock again
             };
@@ -73,8 +78,9 @@ fn case(
         }
         count
     });
-    let ran =
-        run::client(exe, &[addr.to_string()]).map_err(net::start_error)?;
+    let ran = run::client(exe, &[addr.to_string()]);
+    over.store(true, Ordering::SeqCst);
+    let ran = ran.map_err(net::start_error)?;
     let count = partner.join().unwrap_or(0);
     Ok((ran, count))
 }
