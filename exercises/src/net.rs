@@ -170,12 +170,19 @@ pub fn read_len(
     got
 }
 
-/// Text as it came, for a report.
+/// Bytes as they came, for a report: line ends shown (`\r`, `\n`), a
+/// line break after each `\n`.
 pub fn shown(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return "（什么也没收到 / nothing）".into();
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    wire(&String::from_utf8_lossy(bytes))
+}
+
+/// Text on the wire, for a report: line ends shown as in [`shown`].
+pub fn wire(text: &str) -> String {
+    let shown = text.replace('\r', "\\r").replace('\n', "\\n\n");
+    shown.trim_end_matches('\n').to_string()
 }
 
 /// Closes `stream` so that the peer sees a reset: on close, unread data
@@ -302,11 +309,14 @@ pub fn server_case(
     let alive = running.alive();
     let ran = running.kill();
     if let Err(mut failure) = result {
-        failure.got = format!(
-            "{}\n服务端 / the server:\n{}",
-            failure.got,
-            ran.describe()
-        );
+        // The server's side matters when it ended or said something.
+        if !alive || !ran.stderr.trim().is_empty() {
+            failure.got = format!(
+                "{}\n服务端 / the server:\n{}",
+                failure.got,
+                ran.describe()
+            );
+        }
         return Err(failure);
     }
     if !alive {
@@ -322,11 +332,18 @@ pub fn server_case(
     Ok(crate::Verdict::Passed)
 }
 
-/// A failure of one step against a server: `expected` did not come.
+/// A failure of one step against a server: `want` (bytes on the wire,
+/// then a note on what should follow) did not come.
 pub fn step_failed(
-    expected: impl Into<String>,
+    want: &str,
+    then: &str,
     got: &[u8],
     hint: (&'static str, &'static str),
 ) -> Failure {
+    let expected = match (want, then) {
+        (want, "") => wire(want),
+        ("", then) => then.to_string(),
+        (want, then) => format!("{}\n{then}", wire(want)),
+    };
     fail(expected, shown(got), hint)
 }

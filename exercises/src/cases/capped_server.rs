@@ -45,7 +45,7 @@ fn talk(
     if got == want.as_bytes() {
         return Ok(());
     }
-    Err(net::step_failed(want, &got, hint))
+    Err(net::step_failed(&want, "", &got, hint))
 }
 
 const THREADS: (&str, &str) = (
@@ -78,7 +78,8 @@ fn fourth(exe: &Path) -> Outcome {
             return Ok(());
         }
         Err(net::step_failed(
-            "服务端已满，请稍后再试 / server full, try again later\n然后关闭 / then closed",
+            "服务端已满，请稍后再试 / server full, try again later\n",
+            "（然后关闭连接 / then the server closes）",
             &got,
             (
                 "数一数在线的连接（Arc<AtomicUsize>）；到了上限就给新来的发一句说明，然后关闭它。",
@@ -108,6 +109,7 @@ fn frees(exe: &Path) -> Outcome {
             thread::sleep(Duration::from_millis(50));
         }
         Err(net::step_failed(
+            "",
             "离开一个以后，新客户端得到回复 / after one leaves, a newcomer gets replies",
             &last,
             (

@@ -38,11 +38,12 @@ fn greeted(mut stream: TcpStream) -> Result<(), Failure> {
     if got == want.as_bytes() && closed {
         return Ok(());
     }
-    Err(net::step_failed(
-        format!("{want}然后关闭连接 / then the server closes"),
-        &got,
-        HINT,
-    ))
+    let then = if closed {
+        "（然后关闭连接 / then the server closes）"
+    } else {
+        "（然后关闭连接；实际没有关 / then the server closes: it did not）"
+    };
+    Err(net::step_failed(&want, then, &got, HINT))
 }
 
 fn one(exe: &Path) -> Outcome {

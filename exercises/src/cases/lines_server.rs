@@ -43,7 +43,7 @@ fn replies_to(stream: &mut TcpStream, lines: &[String]) -> Result<(), Failure> {
     if got == want.as_bytes() {
         return Ok(());
     }
-    Err(net::step_failed(want, &got, HINT))
+    Err(net::step_failed(&want, "", &got, HINT))
 }
 
 fn line(label: &str) -> String {
@@ -91,6 +91,7 @@ fn end(exe: &Path) -> Outcome {
             return Ok(());
         }
         Err(net::step_failed(
+            "",
             "end 之后没有回复，连接关闭 / no reply after end, the connection closes",
             &after,
             (

@@ -48,7 +48,7 @@ fn talk(stream: &mut TcpStream) -> Result<(), Failure> {
     if got == want.as_bytes() {
         return Ok(());
     }
-    Err(net::step_failed(want, &got, HINT))
+    Err(net::step_failed(&want, "", &got, HINT))
 }
 
 fn silent_first(exe: &Path) -> Outcome {
