@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -321,9 +321,24 @@ impl Server {
         let addr = first
             .rsplit(' ')
             .next()
-            .and_then(|word| word.trim().parse().ok());
+            .and_then(|word| word.trim().parse::<SocketAddr>().ok());
         match addr {
-            Some(addr) => Ok(Server { running, addr }),
+            Some(addr) if addr.ip().is_loopback() => {
+                Ok(Server { running, addr })
+            }
+            // Bound to every address: reach it through loopback.
+            Some(mut addr) if addr.ip().is_unspecified() => {
+                addr.set_ip(match addr {
+                    SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                    SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+                });
+                Ok(Server { running, addr })
+            }
+            // The checker talks to loopback only.
+            Some(addr) => Err(format!(
+                "服务端绑定了 {addr}，不是第一个参数给的 127.0.0.1:0 \
+                 / the server bound {addr}, not 127.0.0.1:0 as given"
+            )),
             None => Err(format!(
                 "第一行没有以地址结尾 / the first line ends in no \
                  address: {}",

@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Finished, LIMIT, assert_clean, bin, run, workspace};
+use chapter_tests::{Finished, LIMIT, assert_clean, bin, workspace};
 
 /// Every exercise, as `exercises -- list` gives them.
 const NAMES: [&str; 9] = [
@@ -35,6 +35,15 @@ const NAMES: [&str; 9] = [
 fn alone() -> MutexGuard<'static, ()> {
     static ONE: Mutex<()> = Mutex::new(());
     ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `cmd` to its end; on Unix in a process group of its own, so that
+/// a failing test kills the checker and every program it started.
+fn finished(cmd: Command, deadline: Duration) -> Finished {
+    #[cfg(unix)]
+    return chapter_tests::run_pipeline(cmd, deadline);
+    #[cfg(not(unix))]
+    chapter_tests::run(cmd, deadline)
 }
 
 fn checker(args: &[&str]) -> Command {
@@ -83,7 +92,7 @@ fn starter_exe(name: &str) -> PathBuf {
 
 #[test]
 fn list_names_every_exercise_with_its_file_in_order() {
-    let done = run(checker(&["list"]), LIMIT);
+    let done = finished(checker(&["list"]), LIMIT);
     assert!(done.status.success(), "{done:?}");
     let names: Vec<&str> = done
         .stdout
@@ -101,7 +110,7 @@ fn list_names_every_exercise_with_its_file_in_order() {
 
 #[test]
 fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
-    let done = run(checker(&["check", "udp-rety"]), LIMIT);
+    let done = finished(checker(&["check", "udp-rety"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert!(
         done.stderr.contains("did you mean udp-retry?"),
@@ -109,9 +118,9 @@ fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
         done.stderr
     );
     assert!(done.stderr.contains("http-get-by-hand"), "{}", done.stderr);
-    let done = run(checker(&["check", "--soluton", "udp-retry"]), LIMIT);
+    let done = finished(checker(&["check", "--soluton", "udp-retry"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
-    let done = run(checker(&["check"]), LIMIT);
+    let done = finished(checker(&["check"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert_clean(&done.stderr);
 }
@@ -122,8 +131,9 @@ fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
 #[test]
 fn every_starter_fails_every_answer_passes_and_nothing_is_left_running() {
     let _alone = alone();
-    let starters = thread::spawn(|| run(checker(&["check", "--all"]), LIMIT));
-    let answers = run(checker(&["check", "--all", "--solution"]), LIMIT);
+    let starters =
+        thread::spawn(|| finished(checker(&["check", "--all"]), LIMIT));
+    let answers = finished(checker(&["check", "--all", "--solution"]), LIMIT);
     let starters: Finished = starters.join().unwrap();
 
     assert_eq!(answers.status.code(), Some(0), "{}", answers.stdout);
@@ -256,7 +266,7 @@ fn answers_copied_over_starters_pass_in_a_scratch_copy() {
             .current_dir(&scratch.0)
             .env("CARGO_TARGET_DIR", scratch.0.join("target"))
             .env("CARGO_NET_OFFLINE", "true");
-        run(cmd, Duration::from_secs(180))
+        finished(cmd, Duration::from_secs(180))
     };
 
     let start = Instant::now();
