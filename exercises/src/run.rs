@@ -109,7 +109,7 @@ pub struct Running {
     pub pid: u32,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
-    lines: Receiver<String>,
+    first_line: Receiver<String>,
     readers: Vec<thread::JoinHandle<()>>,
 }
 
@@ -184,7 +184,7 @@ impl Running {
             .spawn()?;
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
-        let (tx, lines) = mpsc::channel();
+        let (tx, first_line) = mpsc::channel();
         let mut readers = Vec::new();
         if let Some(out) = child.stdout.take() {
             readers.push(collect(out, stdout.clone(), Some(tx)));
@@ -197,14 +197,14 @@ impl Running {
             child,
             stdout,
             stderr,
-            lines,
+            first_line,
             readers,
         })
     }
 
     /// The first line on stdout, waited for at most `deadline`.
     pub fn first_line(&self, deadline: Duration) -> Option<String> {
-        self.lines.recv_timeout(deadline).ok()
+        self.first_line.recv_timeout(deadline).ok()
     }
 
     /// Whether the program is still running.
@@ -261,11 +261,11 @@ impl Drop for Running {
     }
 }
 
-/// Copies `stream` into `text` (lossy UTF-8), sending each stdout line on.
+/// Copies `stream` into `text` (lossy UTF-8), sending the first line on.
 fn collect(
     stream: impl Read + Send + 'static,
     text: Arc<Mutex<String>>,
-    lines: Option<mpsc::Sender<String>>,
+    mut first_line: Option<mpsc::Sender<String>>,
 ) -> thread::JoinHandle<()> {
     thread::spawn(move || {
         let mut reader = BufReader::new(stream);
@@ -283,8 +283,9 @@ fn collect(
             {
                 text.push_str(&piece);
             }
-            if let Some(lines) = &lines {
-                let _ = lines.send(piece.trim_end().to_string());
+            // Only the first line is waited for (a server's address).
+            if let Some(first) = first_line.take() {
+                let _ = first.send(piece.trim_end().to_string());
             }
             line.clear();
         }
