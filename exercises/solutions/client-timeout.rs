@@ -1,10 +1,11 @@
 //! 参考答案 client-timeout（15.2.1）：带超时、报错清楚的客户端。
 //!
+//! 服务端：cargo run -p tcp-server -- --host 127.0.0.1
 //! 运行：cargo run -p exercises --example client-timeout-solution -- 127.0.0.1:10000
 //! 检查：cargo run -p exercises -- check client-timeout --solution
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -43,8 +44,12 @@ fn run() -> Result<(), String> {
     // 2. 发送 — Python: soc.sendall(...)
     soc.write_all("Python TCP 第一个DEMO".as_bytes())
         .map_err(|e| format!("发送失败：{e}\nsend failed: {e}"))?;
+    // 3. 说完了：关闭发送的一半，服务端的 read 返回 0，它回复后关闭连接
+    //    — Python: soc.shutdown(socket.SHUT_WR)
+    soc.shutdown(Shutdown::Write)
+        .map_err(|e| format!("shutdown 失败：{e}\nshutdown failed: {e}"))?;
 
-    // 3. 一直接收到服务端关闭连接（read 返回 0）
+    // 4. 一直接收到服务端关闭连接（read 返回 0）
     let mut reply = Vec::new();
     soc.read_to_end(&mut reply).map_err(|e| match e.kind() {
         // 超时：Unix 上是 WouldBlock，Windows 上是 TimedOut
@@ -56,7 +61,7 @@ fn run() -> Result<(), String> {
         _ => format!("接收失败：{e}\nreceive failed: {e}"),
     })?;
 
-    // 4. 整条回复一起解码，再打印（控制字符转义）
+    // 5. 整条回复一起解码，再打印（控制字符转义）
     let reply = String::from_utf8_lossy(&reply);
     println!("{}", reply.escape_debug());
     Ok(())

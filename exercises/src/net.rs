@@ -5,7 +5,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -195,24 +196,47 @@ pub fn reset(mut stream: TcpStream) {
     drop(stream);
 }
 
+/// Set when the student's program has ended: a partner that holds a
+/// connection open waits on it instead of a fixed time.
+#[derive(Clone, Default)]
+pub struct Over(Arc<AtomicBool>);
+
+impl Over {
+    /// Waits until the program has ended, at most `deadline`.
+    pub fn wait(&self, deadline: Duration) {
+        let end = Instant::now() + deadline;
+        while !self.0.load(Ordering::SeqCst) && Instant::now() < end {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn set(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Runs a client exercise against a TCP partner: `script` gets the
-/// accepted connection and returns what it received (or what went wrong).
-pub fn tcp_client_case(
+/// accepted connection and returns what it found (what it received, say).
+pub fn tcp_client_case<T: Send + 'static>(
     exe: &Path,
     extra: &[String],
-    script: impl FnOnce(TcpStream) -> Vec<u8> + Send + 'static,
-) -> Result<(Ran, Vec<u8>), Failure> {
+    script: impl FnOnce(TcpStream, Over) -> T + Send + 'static,
+) -> Result<(Ran, T), Failure> {
     let (listener, addr) = listen().map_err(partner_error)?;
+    let over = Over::default();
+    let partner_over = over.clone();
     let partner = thread::spawn(move || {
         let stream = accept_within(&listener, run::CLIENT_DEADLINE)?;
-        Some(script(stream))
+        Some(script(stream, partner_over))
     });
     let mut args = vec![addr.to_string()];
     args.extend_from_slice(extra);
-    let ran = run::client(exe, &args).map_err(start_error)?;
-    let received = partner.join().ok().flatten();
-    match received {
-        Some(received) => Ok((ran, received)),
+    let ran = run::client(exe, &args);
+    over.set();
+    let ran = ran.map_err(start_error)?;
+    let found = partner.join().ok().flatten();
+    match found {
+        Some(found) => Ok((ran, found)),
         None => Err(fail(
             format!("程序连接 {addr} / the program connects to {addr}"),
             format!("没有连接 / it never connected\n{}", ran.describe()),

@@ -1,7 +1,6 @@
 //! client-timeout: the text's client, with a timeout and a clear error.
 
 use std::path::Path;
-use std::time::Duration;
 
 use super::{DEMO, REPLY};
 use crate::catalog::Case;
@@ -29,20 +28,32 @@ pub static CASES: &[Case] = &[
 fn pieces(exe: &Path) -> Outcome {
     let reply = format!("{REPLY}{DEMO}（编号 {}）", net::nonce());
     let sent = reply.clone();
-    let (ran, received) = net::tcp_client_case(exe, &[], move |mut stream| {
-        let got = net::read_len(&mut stream, DEMO.len(), STEP);
-        let (head, tail) = net::cut_in_char(&sent);
-        let (middle, end) = tail.split_at(tail.len() / 2);
-        let _ = net::send_pieces(&mut stream, &[head, middle, end], PAUSE);
-        got
-    })?;
-    if received != DEMO.as_bytes() {
+    let (ran, (received, said_done)) =
+        net::tcp_client_case(exe, &[], move |mut stream, _| {
+            // As the chapter's server: the session ends on an empty read.
+            let (got, said_done) = net::read_to_close(&mut stream, STEP);
+            if said_done {
+                let (head, tail) = net::cut_in_char(&sent);
+                let (middle, end) = tail.split_at(tail.len() / 2);
+                let pieces = [head, middle, end];
+                let _ = net::send_pieces(&mut stream, &pieces, PAUSE);
+            }
+            (got, said_done)
+        })?;
+    if received != DEMO.as_bytes() || !said_done {
+        let done = if said_done {
+            "然后 EOF / then EOF"
+        } else {
+            "没有等到 EOF / no EOF came"
+        };
         return Err(fail(
-            format!("服务端收到 / the server receives: {DEMO}"),
-            net::shown(&received),
+            format!(
+                "服务端收到 / the server receives: {DEMO}\n然后 EOF / then EOF"
+            ),
+            format!("{}\n{done}", net::shown(&received)),
             (
-                "先把书里的消息发出去（write_all）。",
-                "send the text's message first (write_all).",
+                "write_all 发完消息后 soc.shutdown(Shutdown::Write)：告诉服务端“我说完了”，它才会回复并关闭连接。",
+                "after write_all, soc.shutdown(Shutdown::Write) tells the server you are done: then it replies and closes.",
             ),
         ));
     }
@@ -50,22 +61,20 @@ fn pieces(exe: &Path) -> Outcome {
         &ran,
         &[reply],
         (
-            "一次 read 不一定读到整条回复：一直读到服务端关闭连接（read 返回 0），再一起解码。",
-            "one read may return part of the reply: read until the server closes (read returns 0), then decode it all.",
+            "一次 read 不一定读到整条回复：一直读到服务端关闭连接（read 返回 0，read_to_end 就是这样），再一起解码。",
+            "one read may return part of the reply: read until the server closes (read returns 0; read_to_end does it), then decode it all.",
         ),
     )?;
     Ok(Verdict::Passed)
 }
 
 fn silent(exe: &Path) -> Outcome {
-    let (ran, _) = net::tcp_client_case(exe, &[], |mut stream| {
-        // Hold the connection open, answering nothing, until the client
-        // gives up (or is stopped).
-        net::read_to_close(
-            &mut stream,
-            run::CLIENT_DEADLINE + Duration::from_secs(1),
-        )
-        .0
+    let (ran, _) = net::tcp_client_case(exe, &[], |mut stream, over| {
+        // Take the message, answer nothing, keep the connection open
+        // until the client gives up (or is stopped).
+        let _ = net::read_to_close(&mut stream, STEP);
+        over.wait(run::CLIENT_DEADLINE);
+        drop(stream);
     })?;
     net::expect_error(
         &ran,

@@ -47,7 +47,7 @@ fn case(
     let path = format!("/page-{}", net::nonce());
     let want = format!("GET {path} HTTP/1.1\r\n");
     let (ran, request) =
-        net::tcp_client_case(exe, &[path], move |mut stream| {
+        net::tcp_client_case(exe, &[path], move |mut stream, _| {
             let head = read_head(&mut stream);
             let text = String::from_utf8_lossy(&head).to_lowercase();
             if head.starts_with(want.as_bytes()) && text.contains("\r\nhost:") {
@@ -137,7 +137,7 @@ fn short_body(exe: &Path) -> Outcome {
     let (ran, _) = net::tcp_client_case(
         exe,
         &[format!("/{}", net::nonce())],
-        move |mut stream| {
+        move |mut stream, _| {
             let head = read_head(&mut stream);
             let _ = stream.write_all(wire.as_bytes());
             head // the close follows

@@ -57,7 +57,7 @@ fn case(
     exe: &Path,
     send: impl FnOnce(&mut TcpStream) + Send + 'static,
 ) -> Result<run::Ran, crate::Failure> {
-    let (ran, hello) = net::tcp_client_case(exe, &[], move |mut stream| {
+    let (ran, hello) = net::tcp_client_case(exe, &[], move |mut stream, _| {
         let hello = hello_from(&mut stream);
         if hello == frame(HELLO) {
             send(&mut stream);

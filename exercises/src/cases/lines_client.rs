@@ -42,14 +42,13 @@ fn case(
     bytewise: bool,
     lines: Vec<String>,
 ) -> Outcome {
-    let (ran, _) = net::tcp_client_case(exe, &[], move |mut stream| {
+    let (ran, _) = net::tcp_client_case(exe, &[], move |mut stream, _| {
         if bytewise {
             let _ = net::send_bytewise(&mut stream, &pieces.concat());
         } else {
             let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
             let _ = net::send_pieces(&mut stream, &pieces, PAUSE);
         }
-        Vec::new()
     })?;
     net::expect_lines(&ran, &lines, HINT)?;
     Ok(Verdict::Passed)
