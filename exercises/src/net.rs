@@ -48,14 +48,16 @@ pub fn closed_port() -> io::Result<SocketAddr> {
     Ok(addr)
 }
 
-/// Accepts one connection, waiting at most `deadline`.
+/// Accepts one connection, waiting at most `deadline` or until the
+/// program is `over`.
 pub fn accept_within(
     listener: &TcpListener,
     deadline: Duration,
+    over: &Over,
 ) -> Option<TcpStream> {
     listener.set_nonblocking(true).ok()?;
     let end = Instant::now() + deadline;
-    while Instant::now() < end {
+    loop {
         match listener.accept() {
             Ok((stream, _)) => {
                 // Accepted sockets inherit non-blocking on some systems.
@@ -65,13 +67,17 @@ pub fn accept_within(
                 stream.set_nodelay(true).ok()?;
                 return Some(stream);
             }
+            // Nobody yet; a program that has ended never will (one that
+            // connected before it ended is in the queue, taken above).
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                if over.is_set() || Instant::now() >= end {
+                    return None;
+                }
                 thread::sleep(Duration::from_millis(5));
             }
             Err(_) => return None,
         }
     }
-    None
 }
 
 /// Connects to the student's server, with every wait bounded.
@@ -213,6 +219,10 @@ impl Over {
     fn set(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// Runs a client exercise against a TCP partner: `script` gets the
@@ -226,7 +236,8 @@ pub fn tcp_client_case<T: Send + 'static>(
     let over = Over::default();
     let partner_over = over.clone();
     let partner = thread::spawn(move || {
-        let stream = accept_within(&listener, run::CLIENT_DEADLINE)?;
+        let stream =
+            accept_within(&listener, run::CLIENT_DEADLINE, &partner_over)?;
         Some(script(stream, partner_over))
     });
     let mut args = vec![addr.to_string()];
