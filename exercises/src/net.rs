@@ -382,3 +382,15 @@ pub fn step_failed(
     };
     fail(expected, shown(got), hint)
 }
+
+/// Talking to the student's server failed: it stopped, or never listened.
+pub fn server_gone(e: io::Error) -> Failure {
+    fail(
+        "服务端接受连接、收下数据 / the server accepts and takes data",
+        format!("{e}（服务端退出了？/ did the server end?）"),
+        (
+            "一个客户端出错（比如重置连接）不该让服务端退出：在循环里报告这个错误，然后继续 accept。",
+            "one client's error (a reset, say) must not end the server: report it in the loop and go on accepting.",
+        ),
+    )
+}

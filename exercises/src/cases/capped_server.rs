@@ -39,7 +39,7 @@ fn talk(
     let message = format!("你好 {}", net::nonce());
     stream
         .write_all(message.as_bytes())
-        .map_err(net::partner_error)?;
+        .map_err(net::server_gone)?;
     let want = format!("{REPLY}{message}");
     let got = net::read_len(stream, want.len(), STEP);
     if got == want.as_bytes() {
@@ -56,7 +56,7 @@ const THREADS: (&str, &str) = (
 fn three_connected(addr: SocketAddr) -> Result<Vec<TcpStream>, Failure> {
     let mut clients = Vec::new();
     for _ in 0..3 {
-        clients.push(net::connect(addr).map_err(net::partner_error)?);
+        clients.push(net::connect(addr).map_err(net::server_gone)?);
     }
     for client in clients.iter_mut().rev() {
         talk(client, THREADS)?;
@@ -71,7 +71,7 @@ fn three(exe: &Path) -> Outcome {
 fn fourth(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
         let _three = three_connected(addr)?;
-        let mut fourth = net::connect(addr).map_err(net::partner_error)?;
+        let mut fourth = net::connect(addr).map_err(net::server_gone)?;
         let (got, closed) = net::read_to_close(&mut fourth, STEP);
         let text = String::from_utf8_lossy(&got);
         if text.contains("已满") && text.contains(FULL) && closed {
@@ -97,8 +97,7 @@ fn frees(exe: &Path) -> Outcome {
         let end = Instant::now() + STEP;
         let mut last = Vec::new();
         while Instant::now() < end {
-            let mut newcomer =
-                net::connect(addr).map_err(net::partner_error)?;
+            let mut newcomer = net::connect(addr).map_err(net::server_gone)?;
             let message = format!("我来了 {}", net::nonce());
             let _ = newcomer.write_all(message.as_bytes());
             let want = format!("{REPLY}{message}");

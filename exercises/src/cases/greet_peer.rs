@@ -48,7 +48,7 @@ fn greeted(mut stream: TcpStream) -> Result<(), Failure> {
 
 fn one(exe: &Path) -> Outcome {
     net::server_case(exe, |addr: SocketAddr, _| {
-        greeted(net::connect(addr).map_err(net::partner_error)?)
+        greeted(net::connect(addr).map_err(net::server_gone)?)
     })
 }
 
@@ -56,7 +56,7 @@ fn three(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
         let mut clients = Vec::new();
         for _ in 0..3 {
-            clients.push(net::connect(addr).map_err(net::partner_error)?);
+            clients.push(net::connect(addr).map_err(net::server_gone)?);
         }
         // Read them last first: each greeting must match its own client.
         for client in clients.into_iter().rev() {
@@ -68,9 +68,9 @@ fn three(exe: &Path) -> Outcome {
 
 fn leaver(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
-        drop(net::connect(addr).map_err(net::partner_error)?);
-        let early = net::connect(addr).map_err(net::partner_error)?;
+        drop(net::connect(addr).map_err(net::server_gone)?);
+        let early = net::connect(addr).map_err(net::server_gone)?;
         net::reset(early);
-        greeted(net::connect(addr).map_err(net::partner_error)?)
+        greeted(net::connect(addr).map_err(net::server_gone)?)
     })
 }

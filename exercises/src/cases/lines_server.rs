@@ -51,7 +51,7 @@ fn line(label: &str) -> String {
 }
 
 fn client(addr: SocketAddr) -> Result<TcpStream, Failure> {
-    net::connect(addr).map_err(net::partner_error)
+    net::connect(addr).map_err(net::server_gone)
 }
 
 fn together(exe: &Path) -> Outcome {
@@ -61,7 +61,7 @@ fn together(exe: &Path) -> Outcome {
         let wire = format!("{}\n{}\n", lines[0], lines[1]);
         stream
             .write_all(wire.as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         replies_to(&mut stream, &lines)
     })
 }
@@ -72,7 +72,7 @@ fn bytewise(exe: &Path) -> Outcome {
         let lines = [line("一个字节"), line("汉字")];
         let wire = format!("{}\n{}\n", lines[0], lines[1]);
         net::send_bytewise(&mut stream, wire.as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         replies_to(&mut stream, &lines)
     })
 }
@@ -84,7 +84,7 @@ fn end(exe: &Path) -> Outcome {
         let wire = format!("{first}\nend\r\n");
         let (head, tail) = net::cut_in_char(&wire);
         net::send_pieces(&mut stream, &[head, tail], PAUSE)
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         replies_to(&mut stream, std::slice::from_ref(&first))?;
         let (after, closed) = net::read_to_close(&mut stream, STEP);
         if after.is_empty() && closed {
@@ -106,18 +106,18 @@ fn rude(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
         let mut half = client(addr)?;
         half.write_all("半行".as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         drop(half);
         let mut resetter = client(addr)?;
         let first = line("我问完就走");
         resetter
             .write_all(format!("{first}\n{first}\n").as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         net::reset(resetter);
         let mut next = client(addr)?;
         let lines = [line("下一个")];
         next.write_all(format!("{}\n", lines[0]).as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         replies_to(&mut next, &lines)
     })
 }

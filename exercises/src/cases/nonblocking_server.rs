@@ -42,7 +42,7 @@ fn talk(stream: &mut TcpStream) -> Result<(), Failure> {
     let message = format!("在吗 {}", net::nonce());
     stream
         .write_all(message.as_bytes())
-        .map_err(net::partner_error)?;
+        .map_err(net::server_gone)?;
     let want = format!("{REPLY}{message}");
     let got = net::read_len(stream, want.len(), STEP);
     if got == want.as_bytes() {
@@ -53,8 +53,8 @@ fn talk(stream: &mut TcpStream) -> Result<(), Failure> {
 
 fn silent_first(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
-        let _silent = net::connect(addr).map_err(net::partner_error)?;
-        let mut talker = net::connect(addr).map_err(net::partner_error)?;
+        let _silent = net::connect(addr).map_err(net::server_gone)?;
+        let mut talker = net::connect(addr).map_err(net::server_gone)?;
         talk(&mut talker)
     })
 }
@@ -63,7 +63,7 @@ fn five(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
         let mut clients = Vec::new();
         for _ in 0..5 {
-            clients.push(net::connect(addr).map_err(net::partner_error)?);
+            clients.push(net::connect(addr).map_err(net::server_gone)?);
         }
         for _round in 0..2 {
             for client in clients.iter_mut().rev() {
@@ -76,11 +76,11 @@ fn five(exe: &Path) -> Outcome {
 
 fn reset(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, _| {
-        let mut rude = net::connect(addr).map_err(net::partner_error)?;
+        let mut rude = net::connect(addr).map_err(net::server_gone)?;
         rude.write_all("我马上走".as_bytes())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         net::reset(rude);
-        let mut next = net::connect(addr).map_err(net::partner_error)?;
+        let mut next = net::connect(addr).map_err(net::server_gone)?;
         talk(&mut next)?;
         talk(&mut next)
     })
@@ -95,13 +95,13 @@ fn one_thread(exe: &Path) -> Outcome {
     net::server_case(exe, |addr, pid| {
         let mut clients = Vec::new();
         for _ in 0..3 {
-            let mut client = net::connect(addr).map_err(net::partner_error)?;
+            let mut client = net::connect(addr).map_err(net::server_gone)?;
             talk(&mut client)?;
             clients.push(client);
         }
         let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
             .map(|tasks| tasks.count())
-            .map_err(net::partner_error)?;
+            .map_err(net::server_gone)?;
         if threads == 1 {
             return Ok(());
         }
