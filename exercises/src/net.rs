@@ -394,3 +394,13 @@ pub fn server_gone(e: io::Error) -> Failure {
         ),
     )
 }
+
+/// Bytes as they came, then whether the peer closed within [`STEP`].
+pub fn shown_and_close(bytes: &[u8], closed: bool) -> String {
+    let close = if closed {
+        "（然后连接关闭 / then closed）"
+    } else {
+        "（连接没有关闭 / not closed）"
+    };
+    format!("{}\n{close}", shown(bytes))
+}

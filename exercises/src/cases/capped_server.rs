@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::REPLY;
 use crate::catalog::Case;
 use crate::net::{self, STEP};
-use crate::{Failure, Outcome};
+use crate::{Failure, Outcome, fail};
 
 pub static CASES: &[Case] = &[
     Case {
@@ -77,10 +77,10 @@ fn fourth(exe: &Path) -> Outcome {
         if text.contains("已满") && text.contains(FULL) && closed {
             return Ok(());
         }
-        Err(net::step_failed(
-            "服务端已满，请稍后再试 / server full, try again later\n",
-            "（然后关闭连接 / then the server closes）",
-            &got,
+        Err(fail(
+            "服务端已满，请稍后再试 / server full, try again later\\n\n\
+             （然后连接关闭 / then closed）",
+            net::shown_and_close(&got, closed),
             (
                 "数一数在线的连接（Arc<AtomicUsize>）；到了上限就给新来的发一句说明，然后关闭它。",
                 "count the live connections (Arc<AtomicUsize>); at the cap, send the newcomer a line and close it.",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::catalog::Case;
 use crate::net::{self, STEP};
-use crate::{Failure, Outcome};
+use crate::{Failure, Outcome, fail};
 
 pub static CASES: &[Case] = &[
     Case {
@@ -38,12 +38,11 @@ fn greeted(mut stream: TcpStream) -> Result<(), Failure> {
     if got == want.as_bytes() && closed {
         return Ok(());
     }
-    let then = if closed {
-        "（然后关闭连接 / then the server closes）"
-    } else {
-        "（然后关闭连接；实际没有关 / then the server closes: it did not）"
-    };
-    Err(net::step_failed(&want, then, &got, HINT))
+    Err(fail(
+        format!("{}\n（然后连接关闭 / then closed）", net::wire(&want)),
+        net::shown_and_close(&got, closed),
+        HINT,
+    ))
 }
 
 fn one(exe: &Path) -> Outcome {
