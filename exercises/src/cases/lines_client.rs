@@ -1,10 +1,11 @@
 //! lines-client: read newline-framed messages, whatever the chunking.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::catalog::Case;
 use crate::net::{self, PAUSE};
-use crate::{Outcome, Verdict};
+use crate::{Outcome, Verdict, fail};
 
 pub static CASES: &[Case] = &[
     Case {
@@ -26,6 +27,11 @@ pub static CASES: &[Case] = &[
         zh: "最后一行没写完连接就关了",
         en: "closed in the middle of the last line",
         check: unfinished,
+    },
+    Case {
+        zh: "一行里有清屏的控制字符",
+        en: "a line with a clear-screen control sequence",
+        check: control,
     },
 ];
 
@@ -83,4 +89,33 @@ fn unfinished(exe: &Path) -> Outcome {
     let line = format!("完整的一行 {}", net::nonce());
     let wire = format!("{line}\n没写完的一");
     case(exe, vec![wire.into_bytes()], false, vec![line])
+}
+
+/// A peer that sends ESC [2J must not clear the terminal: the line is
+/// printed, its control characters escaped (in any visible form).
+fn control(exe: &Path) -> Outcome {
+    let token = net::nonce();
+    let wire = format!("清屏\u{1b}[2J {token}\n");
+    let (ran, _) = net::tcp_client_case(exe, &[], move |mut stream, _| {
+        let _ = stream.write_all(wire.as_bytes());
+    })?;
+    let raw = ran.stdout.chars().any(|c| c.is_control() && c != '\n');
+    let lines = ran.stdout.lines().count();
+    if ran.code() == Some(0)
+        && !raw
+        && lines == 1
+        && ran.stdout.contains(&token)
+    {
+        return Ok(Verdict::Passed);
+    }
+    Err(fail(
+        format!(
+            "一行，控制字符转义显示，例如 / one line, its control characters escaped, e.g.:\n清屏\\u{{1b}}[2J {token}"
+        ),
+        ran.describe(),
+        (
+            "打印收到的文字之前转义控制字符，比如 line.escape_debug()，免得对方清掉你的屏幕。",
+            "escape control characters before printing received text, e.g. line.escape_debug(), so a peer cannot clear your screen.",
+        ),
+    ))
 }
