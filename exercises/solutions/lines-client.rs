@@ -1,5 +1,7 @@
 //! 参考答案 lines-client（消息的边界）：按换行分消息的客户端。
 //!
+//! 先在另一个终端开一个发几行就关的服务端：
+//!   python3 -c "import socket; c, _ = socket.create_server(('127.0.0.1', 10000)).accept(); c.sendall('第一行\n第二行\n半行'.encode())"
 //! 运行：cargo run -p exercises --example lines-client-solution -- 127.0.0.1:10000
 //! 检查：cargo run -p exercises -- check lines-client --solution
 

@@ -6,8 +6,9 @@
 //! 一次（不带 `\r`）；连接关闭时没写完的最后一行不打印。
 //! 打印前照旧转义控制字符（`escape_debug`），免得对方清掉你的屏幕。
 //!
+//! 先在另一个终端开一个发几行就关的服务端：
+//!   python3 -c "import socket; c, _ = socket.create_server(('127.0.0.1', 10000)).accept(); c.sendall('第一行\n第二行\n半行'.encode())"
 //! 运行：cargo run -p exercises --bin lines-client -- 127.0.0.1:10000
-//! 另一个终端先开一个服务端：nc -l 10000（然后输入几行，Ctrl-D）
 //! 检查：cargo run -p exercises -- check lines-client
 
 use std::io::{self, Read};
