@@ -1,5 +1,7 @@
 //! 参考答案 length-prefix（消息的边界）：用长度前缀分消息。
 //!
+//! 先在另一个终端开一个发一条消息就关的服务端（`!I` 是大端 u32）：
+//!   python3 -c "import socket, struct; c, _ = socket.create_server(('127.0.0.1', 10000)).accept(); print(c.recv(100)); m = '你好，长度前缀'.encode(); c.sendall(struct.pack('!I', len(m)) + m)"
 //! 运行：cargo run -p exercises --example length-prefix-solution -- 127.0.0.1:10000
 //! 检查：cargo run -p exercises -- check length-prefix --solution
 

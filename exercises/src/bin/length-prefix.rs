@@ -6,6 +6,8 @@
 //! 读到一整条。要改成：不管消息怎么被切开都能读对；连接在消息中途关闭、
 //! 或者长度超过 `MAX_LEN`，就报错退出（退出码 1）。
 //!
+//! 先在另一个终端开一个发一条消息就关的服务端（`!I` 是大端 u32）：
+//!   python3 -c "import socket, struct; c, _ = socket.create_server(('127.0.0.1', 10000)).accept(); print(c.recv(100)); m = '你好，长度前缀'.encode(); c.sendall(struct.pack('!I', len(m)) + m)"
 //! 运行：cargo run -p exercises --bin length-prefix -- 127.0.0.1:10000
 //! 检查：cargo run -p exercises -- check length-prefix
 
