@@ -519,11 +519,29 @@ def http_python():
     return {"http-get-py.txt": got.stdout()}
 
 
+def exercises():
+    """`cargo run -p exercises -- list`, and `check greet-peer` on the
+    untouched starter (every case ✗, with what was expected, what came and
+    a hint) and on the reference answer (every case ✓)."""
+    listing = run("exercises", "list")
+    starter = run("exercises", "check", "greet-peer")
+    answer = run("exercises", "check", "greet-peer", "--solution")
+    if starter.p.returncode != 1 or answer.p.returncode != 0:
+        raise SystemExit(f"exercises: starter exit {starter.p.returncode}, "
+                         f"answer exit {answer.p.returncode}\n{starter.stdout()}")
+    return {
+        "exercises-list.txt": listing.stdout(),
+        "exercises-check-starter.txt": starter.stdout(),
+        "exercises-check-solution.txt": answer.stdout(),
+    }
+
+
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
     socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
     udp_loss,
     python_peers, tcp_send_all_first, backlog, reuse, udp_send_all_first, http_python,
+    exercises,
 ]
 
 # What changes from run to run, masked before comparing.
