@@ -303,21 +303,30 @@ def stages():
         outputs[f"stage-{new}.diff"] = "".join(diff)
 
     def start(name):
-        proc = Proc([str(TARGET / "examples" / (name + EXE)), "--host", "127.0.0.1", "--port", "0"])
+        proc = Proc([str(TARGET / "examples" / (name + EXE)), "127.0.0.1:0"])
         proc.wait_for("\n", proc.stdout)
         return proc, int(proc.stdout().splitlines()[0].rsplit(":", 1)[1])
 
+    def as_stage_default(text, port):
+        """As `cargo run -p tcp-server --example NAME` prints it: the
+        stages listen on 0.0.0.0:10000 unless given an address."""
+        text = text.replace(f"正在监听 127.0.0.1:{port}", "正在监听 0.0.0.0:10000")
+        return as_default_port(text, port)
+
     srv, port = start("1-accept")
-    socket.create_connection(("127.0.0.1", port), timeout=DEADLINE).close()
-    srv.finish()
-    outputs["stage-1-accept.txt"] = as_default_port(srv.stdout(), port)
+    for _ in range(2):
+        with socket.create_connection(("127.0.0.1", port), timeout=DEADLINE) as s:
+            s.recv(16)  # the server closes at once
+    srv.wait_until(lambda out: out.count("连接") == 2, srv.stdout)
+    srv.p.kill()
+    outputs["stage-1-accept.txt"] = as_stage_default(srv.stdout(), port)
 
     srv, port = start("2-echo")
     for message in ("第一位", "第二位"):
         run("tcp-client", "--host", "127.0.0.1", "--port", str(port), message)
     srv.wait_until(lambda out: out.count("服务端处理完成") == 2, srv.stdout)
     srv.p.kill()
-    outputs["stage-2-echo.txt"] = as_default_port(srv.stdout(), port)
+    outputs["stage-2-echo.txt"] = as_stage_default(srv.stdout(), port)
 
     # 4-pool with its 8 workers busy and its queue of 32 full: one more.
     srv, port = start("4-pool")
