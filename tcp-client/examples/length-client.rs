@@ -41,6 +41,7 @@ fn run(addr: &str, messages: &[String]) -> io::Result<()> {
     // 1. 创建套接字并连接 — Python: soc.connect((hostname, 10000))
     let mut sock = TcpStream::connect(addr)?;
     sock.set_read_timeout(Some(Duration::from_secs(10)))?; // 最多等 10 秒
+    // ANCHOR: talk
     // 2. 每条消息前面加上长度发出去
     //    — Python: soc.sendall(struct.pack('!I', len(data)) + data)
     for message in messages {
@@ -61,6 +62,7 @@ fn run(addr: &str, messages: &[String]) -> io::Result<()> {
         replies += 1;
     }
     println!("服务端关闭了连接，共收到 {replies} 条回复");
+    // ANCHOR_END: talk
     Ok(())
 }
 

@@ -60,6 +60,7 @@ fn talk(sock: &mut TcpStream, peer: SocketAddr) -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: framing
 /// 读一条消息：4 字节长度（大端序），再正好读那么多字节。
 /// 对方在两条消息之间关闭了发送的一头时返回 None。
 fn read_message(sock: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
@@ -96,6 +97,7 @@ fn write_message(sock: &mut impl Write, data: &[u8]) -> io::Result<()> {
     let frame = [&len.to_be_bytes()[..], data].concat();
     sock.write_all(&frame)
 }
+// ANCHOR_END: framing
 
 /// 对方在一条消息中间断开了。
 fn cut_short(what: &str, got: usize) -> io::Error {

@@ -41,6 +41,7 @@ fn run(addr: &str, messages: &[String]) -> io::Result<()> {
     // 1. 创建套接字并连接 — Python: soc.connect((hostname, 10000))
     let mut sock = TcpStream::connect(addr)?;
     sock.set_read_timeout(Some(Duration::from_secs(10)))?; // 最多等 10 秒
+    // ANCHOR: talk
     // 2. 每条消息加上换行发出去 — Python: soc.sendall((msg + '\n').encode())
     for message in messages {
         sock.write_all(format!("{message}\n").as_bytes())?;
@@ -59,5 +60,6 @@ fn run(addr: &str, messages: &[String]) -> io::Result<()> {
         line.clear();
     }
     println!("服务端关闭了连接，共收到 {replies} 条回复");
+    // ANCHOR_END: talk
     Ok(())
 }

@@ -43,6 +43,7 @@ fn do_tcp(sock: TcpStream, peer: SocketAddr) {
     println!("服务端处理完成"); // 6. 套接字已丢掉，连接关闭
 }
 
+// ANCHOR: talk
 /// 第 5 步：读一行，回一行，直到 end 或对方关闭发送的一头。
 fn talk(sock: TcpStream, peer: SocketAddr) -> io::Result<()> {
     // 同一个套接字的两个句柄：一个包上缓冲区按行读，一个用来写
@@ -75,3 +76,4 @@ fn talk(sock: TcpStream, peer: SocketAddr) -> io::Result<()> {
         writer.write_all(reply.as_bytes())?;
     }
 }
+// ANCHOR_END: talk
