@@ -25,9 +25,8 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     };
     if err.kind() == io::ErrorKind::ConnectionRefused {
-        eprintln!(
-            "无法连接 {addr}：服务端启动了吗？先运行 cargo run -p tcp-client --example lines-server"
-        );
+        let server = "cargo run -p tcp-client --example lines-server";
+        eprintln!("无法连接 {addr}：服务端启动了吗？先运行 {server}");
     } else {
         eprintln!(
             "和 {addr} 的对话出错了：地址写成 IP:端口，或服务端太久没回复"
