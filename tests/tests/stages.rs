@@ -177,11 +177,16 @@ fn stage_3_serves_clients_at_once_and_survives_a_reset() {
 #[test]
 fn stage_3_stops_when_its_stdout_is_not_read() {
     let server = UnreadServer::start(stage_command("3-threads"), "127.0.0.1:0");
+    stall_on_unread_stdout(&server);
+}
+
+/// Each round trip logs about 1 KB: with stdout unread, the server stops
+/// answering within 200 of them. Returns the client it stopped on.
+fn stall_on_unread_stdout(server: &UnreadServer) -> TcpStream {
     let mut client = connect(server.addr);
     client
         .set_read_timeout(Some(Duration::from_secs(2)))
         .unwrap();
-    // Each round trip logs a line of about 1 KB; a pipe holds 64 KB.
     let message = "满".repeat(300);
     let stopped = (0..500).position(|_| {
         client.write_all(message.as_bytes()).is_err()
@@ -193,6 +198,27 @@ fn stage_3_stops_when_its_stdout_is_not_read() {
         panic!("500 round trips with stdout unread: the book is wrong")
     };
     assert!(round_trips < 200, "stopped only after {round_trips}");
+    client
+}
+
+/// What the book says about 4-pool with stdout unread: every worker ends
+/// up stuck printing, and the accepting thread can only say "full".
+#[test]
+fn stage_4_with_stdout_unread_soon_only_says_full() {
+    let server = UnreadServer::start(stage_command("4-pool"), "127.0.0.1:0");
+    let _stuck = stall_on_unread_stdout(&server);
+    // Seven more take the other workers (each stuck at its first line),
+    // 32 fill the queue; whoever comes after is told the server is full.
+    let _held: Vec<TcpStream> = (0..WORKERS + QUEUE + 10)
+        .map(|_| connect(server.addr))
+        .collect();
+    let mut late = connect(server.addr);
+    let mut told = String::new();
+    late.read_to_string(&mut told).unwrap();
+    assert_eq!(
+        told,
+        "服务端已满，请稍后再试 / server full, try again later"
+    );
 }
 
 /// Every worker of a pool busy with a client that has had one round trip
