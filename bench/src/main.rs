@@ -39,7 +39,8 @@ usage: loadgen --port P [options]
                    send, read the reply, send end, close)
   --host H         server address, must be loopback (default 127.0.0.1)
   --port P         server port (required)
-  --clients C      concurrent clients, 1..=2000 (default 1)
+  --clients C      concurrent clients, 1..=20000 (default 1; one thread
+                   each, so mind ulimit -n and the thread limit)
   --messages N     round trips per client, 1..=1000000 (default 100)
   --message TEXT   message body; ' <n>' is appended to make each one
                    unique (default 'Python TCP 第一个DEMO')
@@ -133,7 +134,8 @@ fn parse() -> Result<Parsed, lexopt::Error> {
             Long("host") => o.host = parser.value()?.string()?,
             Long("port") => o.port = Some(parser.value()?.parse()?),
             Long("clients") => {
-                o.clients = bounded(parser.value()?.parse()?, 2000, "clients")?;
+                o.clients =
+                    bounded(parser.value()?.parse()?, 20_000, "clients")?;
             }
             Long("messages") => {
                 o.messages =
