@@ -601,3 +601,29 @@ fn idle(opts: &Options, addr: SocketAddr) -> io::Result<()> {
 fn reply(message: &str) -> String {
     format!("服务端接收到数据：{message}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_picks_the_nearest_rank() {
+        let sorted: Vec<u32> = (1..=100).collect();
+        assert_eq!(percentile(&sorted, 0.50), 51);
+        assert_eq!(percentile(&sorted, 0.99), 99);
+        assert_eq!(percentile(&[7], 0.99), 7);
+        assert_eq!(percentile(&[], 0.5), 0);
+    }
+
+    #[test]
+    fn clients_are_bounded_for_ten_thousand_connections() {
+        assert_eq!(bounded(10_000, 20_000, "clients").ok(), Some(10_000));
+        assert!(bounded(0, 20_000, "clients").is_err());
+        assert!(bounded(20_001, 20_000, "clients").is_err());
+    }
+
+    #[test]
+    fn the_reply_is_the_texts() {
+        assert_eq!(reply("hi 1"), "服务端接收到数据：hi 1");
+    }
+}
