@@ -10,7 +10,12 @@
 //! loadgen --mode udp --port 40001 --clients 50 --messages 400
 //! loadgen --mode idle --port 40000 --clients 500 --hold-s 30
 //! loadgen --mode sessions --port 40000 --duration-ms 3000
+//! loadgen --port 40000 --vs-port 40002 --clients 50 --duration-ms 4000
 //! ```
+//!
+//! With `--vs-port`, two servers are loaded in turns: C clients each, the
+//! two groups taking turns every `--slice-ms`, so both sides of a ratio
+//! see the same moments of a busy machine.
 //!
 //! Loopback only: a target that is not 127.0.0.0/8 or ::1 is refused, so a
 //! mistyped host never loads someone else's machine. Everything is bounded:
@@ -24,7 +29,8 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::net::{ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -52,6 +58,11 @@ usage: loadgen --port P [options]
   --max-s S        deadline for the whole run; clients stop starting new
                    round trips after it (default 60, at most 600)
   --hold-s S       idle mode: how long to hold the connections (default 30)
+  --vs-port P2     tcp mode: load a second server too, in turns with the
+                   first: C clients each, connected first, then each group
+                   runs for --slice-ms while the other waits, until
+                   --duration-ms; rates are over each group's own turns
+  --slice-ms S     length of one turn with --vs-port (default 100)
   -h, --help       this help
   -V, --version    version
 
@@ -90,6 +101,8 @@ struct Options {
     max: Duration,
     duration: Option<Duration>,
     hold: Duration,
+    vs_port: Option<u16>,
+    slice: Duration,
 }
 
 enum Parsed {
@@ -111,6 +124,8 @@ fn parse() -> Result<Parsed, lexopt::Error> {
         max: Duration::from_secs(60),
         duration: None,
         hold: Duration::from_secs(30),
+        vs_port: None,
+        slice: Duration::from_millis(100),
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
@@ -160,11 +175,19 @@ fn parse() -> Result<Parsed, lexopt::Error> {
                 let s = bounded(parser.value()?.parse()?, 600, "hold-s")?;
                 o.hold = Duration::from_secs(s as u64);
             }
+            Long("vs-port") => o.vs_port = Some(parser.value()?.parse()?),
+            Long("slice-ms") => {
+                let ms = bounded(parser.value()?.parse()?, 10_000, "slice-ms")?;
+                o.slice = Duration::from_millis(ms as u64);
+            }
             _ => return Err(arg.unexpected()),
         }
     }
     if o.port.is_none() {
         return Err("--port is required (the server prints its port)".into());
+    }
+    if o.vs_port.is_some() && o.mode != Mode::Tcp {
+        return Err("--vs-port works with --mode tcp only".into());
     }
     if o.message.trim() == "end" || o.message.len() > 900 {
         return Err("--message must not be `end` and at most 900 bytes".into());
@@ -248,6 +271,11 @@ fn run(opts: &Options) -> io::Result<()> {
     let addr = target(opts)?;
     if opts.mode == Mode::Idle {
         return idle(opts, addr);
+    }
+    if let Some(vs_port) = opts.vs_port {
+        let mut other = addr;
+        other.set_port(vs_port);
+        return turns(opts, [addr, other]);
     }
     let deadline_after = opts.duration.unwrap_or(opts.max).min(opts.max);
 
@@ -600,6 +628,178 @@ fn idle(opts: &Options, addr: SocketAddr) -> io::Result<()> {
 /// `'服务端接收到数据：%s' % data`.
 fn reply(message: &str) -> String {
     format!("服务端接收到数据：{message}")
+}
+
+/// Whose turn it is in `--vs-port` mode: group 0, group 1, or over.
+struct Turn {
+    whose: Mutex<usize>,
+    changed: Condvar,
+}
+
+const OVER: usize = 2;
+
+impl Turn {
+    fn set(&self, whose: usize) {
+        if let Ok(mut w) = self.whose.lock() {
+            *w = whose;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Waits until it is `group`'s turn (true) or the run is over (false).
+    fn wait_for(&self, group: usize) -> bool {
+        let Ok(mut w) = self.whose.lock() else {
+            return false;
+        };
+        while *w != group && *w != OVER {
+            w = match self.changed.wait(w) {
+                Ok(w) => w,
+                Err(_) => return false,
+            };
+        }
+        *w == group
+    }
+}
+
+/// `--vs-port`: two servers, C clients each, loaded in turns of
+/// `--slice-ms`. Every client connects first; then the groups take turns
+/// until `--duration-ms`. A client starts a round trip only in its group's
+/// turn, so at most one round trip per client runs into the other's turn.
+/// Each group's rate is its round trips over the time of its own turns.
+fn turns(opts: &Options, addrs: [SocketAddr; 2]) -> io::Result<()> {
+    let turn = Arc::new(Turn {
+        whose: Mutex::new(OVER + 1), // nobody's yet: clients connect
+        changed: Condvar::new(),
+    });
+    let connected = Arc::new(AtomicUsize::new(0));
+    let mut handles = Vec::with_capacity(2 * opts.clients);
+    for (group, &addr) in addrs.iter().enumerate() {
+        for id in 0..opts.clients {
+            let mine = Arc::clone(&turn);
+            let connected = Arc::clone(&connected);
+            let message = opts.message.clone();
+            let timeout = opts.timeout;
+            let spawned = thread::Builder::new()
+                .name(format!("client-{group}-{id}"))
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    turn_client(
+                        addr, &message, timeout, group, &mine, &connected,
+                    )
+                });
+            match spawned {
+                Ok(handle) => handles.push((group, handle)),
+                Err(err) => {
+                    turn.set(OVER);
+                    return Err(io::Error::other(format!(
+                        "cannot spawn client thread: {err}"
+                    )));
+                }
+            }
+        }
+    }
+    // Wait (bounded) until every client has connected or given up.
+    let connect_deadline =
+        Instant::now() + opts.timeout + Duration::from_secs(1);
+    while connected.load(Ordering::SeqCst) < handles.len()
+        && Instant::now() < connect_deadline
+    {
+        thread::sleep(Duration::from_millis(5));
+    }
+    let run_for = opts.duration.unwrap_or(opts.max).min(opts.max);
+    let mut busy = [Duration::ZERO; 2];
+    let start = Instant::now();
+    let mut group = 0;
+    while start.elapsed() < run_for {
+        let began = Instant::now();
+        turn.set(group);
+        thread::sleep(opts.slice.min(run_for.saturating_sub(start.elapsed())));
+        busy[group] += began.elapsed();
+        group = 1 - group;
+    }
+    turn.set(OVER);
+
+    let mut totals = [Outcome::default(), Outcome::default()];
+    let mut failed = [0u64; 2];
+    for (group, handle) in handles {
+        let outcome = handle.join().unwrap_or_else(|_| Outcome {
+            error: Some("client thread panicked".into()),
+            ..Outcome::default()
+        });
+        let total = &mut totals[group];
+        total.ok += outcome.ok;
+        total.latencies_us.extend(outcome.latencies_us);
+        if outcome.error.is_some() {
+            failed[group] += 1;
+        }
+    }
+    for (group, total) in totals.iter_mut().enumerate() {
+        let secs = busy[group].as_secs_f64().max(1e-9);
+        total.latencies_us.sort_unstable();
+        let p50 = percentile(&total.latencies_us, 0.50);
+        let p99 = percentile(&total.latencies_us, 0.99);
+        let rate = total.ok as f64 / secs;
+        let tag = if group == 0 { "RESULT" } else { "RESULT_VS" };
+        println!(
+            "  {}: {} 条成功，轮到它的 {secs:.3} s 里 {rate:.0} msg/s；\
+             延迟 p50 {p50} µs，p99 {p99} µs；失败的连接 {}/{}",
+            addrs[group], total.ok, failed[group], opts.clients
+        );
+        println!(
+            "{tag} mode=tcp clients={} messages=0 ok={} lost=0 failed={} \
+             elapsed_s={secs:.3} msgs_per_s={rate:.0} p50_us={p50} \
+             p99_us={p99} port={}",
+            opts.clients,
+            total.ok,
+            failed[group],
+            addrs[group].port()
+        );
+    }
+    Ok(())
+}
+
+/// One client of `--vs-port` mode: connect, then round trips in its
+/// group's turns only, then `end`.
+fn turn_client(
+    addr: SocketAddr,
+    message: &str,
+    timeout: Duration,
+    group: usize,
+    turn: &Turn,
+    connected: &AtomicUsize,
+) -> Outcome {
+    let mut out = Outcome::default();
+    let opened = TcpStream::connect_timeout(&addr, timeout).and_then(|sock| {
+        sock.set_read_timeout(Some(timeout))?;
+        sock.set_write_timeout(Some(timeout))?;
+        sock.set_nodelay(true)?;
+        Ok(sock)
+    });
+    connected.fetch_add(1, Ordering::SeqCst);
+    let mut sock = match opened {
+        Ok(sock) => sock,
+        Err(err) => return out.fail(&err, "connect"),
+    };
+    let mut buf = vec![0u8; 4096];
+    let mut i = 0u64;
+    while turn.wait_for(group) {
+        let message = format!("{message} {i}");
+        i += 1;
+        let expected = reply(&message);
+        let sent = Instant::now();
+        if let Err(err) = sock.write_all(message.as_bytes()) {
+            return out.fail(&err, "send");
+        }
+        if let Err(err) = read_reply(&mut sock, &mut buf, expected.as_bytes()) {
+            return out.fail(&err, "recv");
+        }
+        out.latencies_us.push(micros(sent.elapsed()));
+        out.ok += 1;
+    }
+    if let Err(err) = sock.write_all(b"end") {
+        return out.fail(&err, "send end");
+    }
+    out
 }
 
 #[cfg(test)]
