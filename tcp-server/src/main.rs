@@ -42,6 +42,13 @@ fn run(args: &Args) -> io::Result<()> {
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     // ANCHOR_END: socket
 
+    // ANCHOR: dual_stack
+    // 原文没有这一步：绑定 `::` 时也接受 IPv4 客户端（双栈）。Linux、macOS
+    // 默认如此，Windows 默认只收 IPv6，所以明说；个别系统不支持，就只收 IPv6。
+    //    — Python: soc.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    let dual_stack = addr.is_ipv6() && soc.set_only_v6(false).is_ok();
+    // ANCHOR_END: dual_stack
+
     // ANCHOR: reuse
     // 停掉服务端后能马上在同一端口重启，不必等 TIME_WAIT 过去。
     // 只在 Unix 上设置：在 Windows 上它会让别的程序抢用同一端口。
@@ -73,7 +80,7 @@ fn run(args: &Args) -> io::Result<()> {
     // 各连接照常收发，来不及显示的行丢掉并计数。
     output::start();
     // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
-    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp) {
+    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp, dual_stack) {
         println!("{line}");
     }
     // 最多同时服务 --max-clients 个连接（打开文件数不够时自动调低并说明）。
