@@ -1,0 +1,249 @@
+//! What a mischievous class sends: forged datagrams that would start an
+//! endless echo loop, floods, clients that never read, strays. Each test
+//! is loopback only, bounded in count and time, and measures what the
+//! servers and clients still do; the figures are printed for the record.
+
+// Test code: a failed step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chapter_tests::{
+    LIMIT, Server, assert_clean, connect, cpu_seconds, reply, round_trip,
+};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+/// Every line a server has printed, stdout and stderr.
+fn lines(server: &Server) -> usize {
+    server.stdout().lines().count() + server.stderr().lines().count()
+}
+
+/// Sends `message` to `server` from a fresh socket and waits for the reply.
+fn answers(server: SocketAddr, message: &str) -> bool {
+    let local = if server.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    };
+    let soc = UdpSocket::bind(local).unwrap();
+    soc.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    soc.send_to(message.as_bytes(), server).unwrap();
+    let mut buf = [0; 2048];
+    matches!(soc.recv_from(&mut buf),
+        Ok((n, from)) if from == server && buf[..n] == *reply(message).as_bytes())
+}
+
+/// An IPv4 + UDP packet with any source address, for a raw socket with
+/// `IP_HDRINCL`. Checksums are left 0: the kernel fills the IP one, and
+/// UDP over IPv4 may go without.
+fn forged_udp(from: SocketAddrV4, to: SocketAddrV4, payload: &[u8]) -> Vec<u8> {
+    let udp_len = 8 + payload.len();
+    let total = 20 + udp_len;
+    let mut p = Vec::with_capacity(total);
+    p.extend_from_slice(&[0x45, 0]);
+    p.extend_from_slice(&(total as u16).to_be_bytes());
+    p.extend_from_slice(&[0, 0, 0x40, 0, 64, 17, 0, 0]); // id, DF, ttl, UDP
+    p.extend_from_slice(&from.ip().octets());
+    p.extend_from_slice(&to.ip().octets());
+    p.extend_from_slice(&from.port().to_be_bytes());
+    p.extend_from_slice(&to.port().to_be_bytes());
+    p.extend_from_slice(&(udp_len as u16).to_be_bytes());
+    p.extend_from_slice(&[0, 0]);
+    p.extend_from_slice(payload);
+    p
+}
+
+fn v4(addr: SocketAddr) -> SocketAddrV4 {
+    match addr {
+        SocketAddr::V4(a) => a,
+        SocketAddr::V6(_) => panic!("{addr} is not IPv4"),
+    }
+}
+
+#[test]
+fn a_forged_datagram_starts_no_echo_loop() {
+    let raw = match Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP))
+        .and_then(|raw| raw.set_header_included_v4(true).map(|()| raw))
+    {
+        Ok(raw) => raw,
+        Err(e) => {
+            eprintln!("skipped: a raw socket with IP_HDRINCL needs root: {e}");
+            return;
+        }
+    };
+    let a = Server::chapter("udp-server", &[]);
+    let b = Server::chapter("udp-server", &[]);
+    let (a_addr, b_addr) = (v4(a.addr), v4(b.addr));
+    let cpu_before = [a.process.id(), b.process.id()].map(cpu_seconds);
+    let start = Instant::now();
+    // From A to A: A would answer itself forever.
+    let to_itself = forged_udp(a_addr, a_addr, "我是你自己".as_bytes());
+    raw.send_to(&to_itself, &SockAddr::from(a.addr)).unwrap();
+    // From B to A: A answers B, B would answer A, and so on forever.
+    let ping_pong = forged_udp(b_addr, a_addr, "乒乓".as_bytes());
+    raw.send_to(&ping_pong, &SockAddr::from(a.addr)).unwrap();
+
+    // Both refusals are seen (events), then the rest of the 3 s window.
+    let a_err = a
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("own address"));
+    assert!(a_err.contains("不回复"), "{a_err}");
+    let b_err = b
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("itself a reply"));
+    assert!(b_err.contains("不回复"), "{b_err}");
+    thread::sleep(Duration::from_secs(3).saturating_sub(start.elapsed()));
+
+    for (name, server, before) in
+        [("A", &a, cpu_before[0]), ("B", &b, cpu_before[1])]
+    {
+        let printed = lines(server);
+        let cpu = cpu_seconds(server.process.id())
+            .zip(before)
+            .map(|(now, before)| now - before);
+        eprintln!("server {name}: {printed} lines, {cpu:?} CPU-s in 3 s");
+        assert!(printed < 60, "{name}: {printed} lines\n{}", server.stdout());
+        if let Some(cpu) = cpu {
+            assert!(cpu < 0.5, "{name}: {cpu} CPU-s");
+        }
+        assert_clean(&server.stdout());
+        assert_clean(&server.stderr());
+        // A client on loopback is still answered.
+        assert!(answers(server.addr, "还在吗"), "{name} no longer answers");
+    }
+    // A answered B exactly once; B refused that reply.
+    assert_eq!(
+        a.stdout().matches("客户端数据 乒乓").count(),
+        1,
+        "{}",
+        a.stdout()
+    );
+    assert!(!a.stdout().contains("我是你自己"), "{}", a.stdout());
+}
+
+#[test]
+fn udp_server_quiet_prints_no_line_per_dropped_datagram() {
+    const SENT: usize = 3000;
+    let server = Server::chapter(
+        "udp-server",
+        &["--quiet", "--drop", "0.5", "--seed", "7"],
+    );
+    let soc = Arc::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+    soc.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let replies = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (soc, replies) = (soc.clone(), replies.clone());
+        let deadline = Instant::now() + LIMIT;
+        thread::spawn(move || {
+            let mut buf = [0; 2048];
+            let mut quiet_since = Instant::now();
+            while Instant::now() < deadline {
+                match soc.recv_from(&mut buf) {
+                    Ok(_) => {
+                        replies.fetch_add(1, Ordering::Relaxed);
+                        quiet_since = Instant::now();
+                    }
+                    // Two seconds without a reply after the last: done.
+                    Err(_)
+                        if quiet_since.elapsed() > Duration::from_secs(2) =>
+                    {
+                        break;
+                    }
+                    Err(_) => {}
+                }
+            }
+        })
+    };
+    for i in 0..SENT {
+        soc.send_to(format!("d{i}").as_bytes(), server.addr)
+            .unwrap();
+        if i % 50 == 49 {
+            // Let the server keep up: a full receive buffer would lose
+            // datagrams the test wants counted.
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    reader.join().unwrap();
+    let replied = replies.load(Ordering::Relaxed);
+    let stderr = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("dropped on purpose"));
+    let dropped: usize = stderr
+        .lines()
+        .filter(|l| l.contains("（故意丢弃）"))
+        .filter_map(|l| {
+            l.split("另有 ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    let printed = lines(&server);
+    eprintln!(
+        "{SENT} datagrams at --drop 0.5 --quiet: {replied} replies, \
+         {dropped} drops summarized, {printed} output lines"
+    );
+    assert!(
+        printed <= 100,
+        "{printed} lines:\n{}\n{stderr}",
+        server.stdout()
+    );
+    assert!(!server.stdout().contains("故意丢弃"), "{}", server.stdout());
+    // Every datagram is either answered or counted as dropped (a few may
+    // be lost by the kernel on a loaded machine, none counted twice).
+    assert!(replied + dropped <= SENT, "{replied} + {dropped}");
+    assert!(
+        replied + dropped >= SENT - SENT / 50,
+        "{replied} + {dropped}"
+    );
+    assert!((SENT / 3..SENT * 2 / 3).contains(&dropped), "{dropped}");
+    assert_clean(&stderr);
+}
+
+/// Whether this machine can bind IPv6 loopback.
+fn ipv6_available() -> bool {
+    UdpSocket::bind("[::1]:0").is_ok()
+}
+
+#[test]
+fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
+    if !ipv6_available() {
+        eprintln!("skipped: IPv6 is not available on this machine");
+        return;
+    }
+    let tcp =
+        Server::chapter("tcp-server", &["--host", "::", "--delay-ms", "0"]);
+    assert!(
+        tcp.addr.ip().is_unspecified() && tcp.addr.is_ipv6(),
+        "{}",
+        tcp.addr
+    );
+    let v4 = SocketAddr::from((Ipv4Addr::LOCALHOST, tcp.addr.port()));
+    let mut stream = connect(v4);
+    assert_eq!(round_trip(&mut stream, "你好"), reply("你好"));
+    // The LAN hint says so.
+    assert!(
+        tcp.stdout().contains("IPv4 和 IPv6 的客户端都能连"),
+        "{}",
+        tcp.stdout()
+    );
+
+    let udp = Server::chapter("udp-server", &["--host", "::"]);
+    let v4 = SocketAddr::from((Ipv4Addr::LOCALHOST, udp.addr.port()));
+    assert!(answers(v4, "你好"), "{}", udp.stderr());
+    assert!(
+        udp.stdout().contains("IPv4 and IPv6 clients"),
+        "{}",
+        udp.stdout()
+    );
+}
