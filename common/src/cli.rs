@@ -13,6 +13,12 @@ use crate::{eprintln, println};
 
 use lexopt::prelude::*;
 
+/// Default of `--max-clients` (tcp-server's classroom layer).
+pub const MAX_CLIENTS: usize = 1000;
+
+/// Default of `--idle-timeout`, in seconds (`0` = never).
+pub const IDLE_TIMEOUT_S: u64 = 600;
+
 /// 一个程序接受哪些选项：没打开的选项一律算用法错误。
 ///
 /// What one program accepts. Options left `None`/`false` are rejected.
@@ -47,7 +53,7 @@ pub struct Spec {
     /// Whether `--send-all-first` (send every message, then read) is accepted.
     pub send_all_first: bool,
     /// Whether `--max-clients` and `--idle-timeout` are accepted (defaults
-    /// in [`crate::clients`]).
+    /// in tcp-server's classroom layer).
     pub limits: bool,
 }
 
@@ -72,7 +78,7 @@ pub struct Args {
     pub accept_delay: Duration,
     pub send_all_first: bool,
     /// `--max-clients` as given; `None`: the default, fitted to the
-    /// open-files limit (see [`crate::clients::Clients::new`]).
+    /// open-files limit (see tcp-server's `Clients::new`).
     pub max_clients: Option<usize>,
     /// `--idle-timeout`; `None` with `--idle-timeout 0` (never).
     pub idle_timeout: Option<Duration>,
@@ -258,7 +264,7 @@ impl Spec {
         let mut accept_delay_ms = self.accept_delay_ms.unwrap_or(0);
         let mut send_all_first = false;
         let mut max_clients = None;
-        let mut idle_s = crate::clients::IDLE_TIMEOUT_S as f64;
+        let mut idle_s = IDLE_TIMEOUT_S as f64;
         // --host/--port as given, for hints such as "start the server first".
         let mut given = Vec::new();
         while let Some(arg) = parser.next()? {
@@ -525,7 +531,7 @@ impl Spec {
             ));
         }
         if self.limits {
-            let max = crate::clients::MAX_CLIENTS;
+            let max = MAX_CLIENTS;
             entries.push(
                 Entry::new(
                     "--max-clients <N>",
@@ -537,7 +543,7 @@ impl Spec {
                     format!("{max}, within ulimit -n"),
                 ),
             );
-            let idle = crate::clients::IDLE_TIMEOUT_S;
+            let idle = IDLE_TIMEOUT_S;
             entries.push(
                 Entry::new(
                     "--idle-timeout <SECS>",

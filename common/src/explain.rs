@@ -245,43 +245,6 @@ pub fn no_reply(
     )
 }
 
-/// 一行说明：收到一个不是服务端发来的数据报，已忽略（内容转义后只显示开头）。
-///
-/// The line udp-client prints for a datagram that did not come from the
-/// address it sent to: its real source and the start of its content.
-pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut shown: String = text.chars().take(40).collect();
-    if shown.len() < text.len() {
-        shown.push('…');
-    }
-    let shown = crate::escape_control(&shown);
-    format!(
-        "忽略了来自 {from} 的数据报（不是 {sent_to} 发来的）：{shown} \
-         / ignored a datagram from {from}, not from {sent_to}"
-    )
-}
-
-/// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
-pub fn datagram_max(peer: SocketAddr) -> usize {
-    if peer.is_ipv4() { 65_507 } else { 65_527 }
-}
-
-/// A message too long for one UDP datagram, refused before sending.
-pub fn too_long(len: usize, peer: SocketAddr) -> io::Error {
-    let max = datagram_max(peer);
-    explained(
-        ErrorKind::InvalidInput,
-        format!(
-            "消息有 {len} 字节，超过一个 UDP 数据报的上限 {max} 字节，没有发送：请拆成几条"
-        ),
-        format!(
-            "a message of {len} bytes exceeds the UDP limit of {max} bytes \
-             for {peer}: not sent, split it"
-        ),
-    )
-}
-
 /// 一个错误的两行说明：中文一行，英文一行。
 ///
 /// The two lines of an error, whether or not it was explained.
@@ -352,25 +315,6 @@ mod tests {
         for cause in ["127.0.0.1:10000", "已满", "Ctrl-S", "--delay-ms"] {
             assert!(text.contains(cause), "{cause}: {text}");
         }
-    }
-
-    #[test]
-    fn a_stray_datagram_is_one_escaped_line() {
-        let from = "127.0.0.2:5000".parse().unwrap();
-        let text = stray(from, addr(), b"\x1b[2Jhello\n");
-        assert_eq!(text.lines().count(), 1);
-        assert!(text.contains("127.0.0.2:5000") && text.contains("\\x1b"));
-        assert!(!text.contains('\x1b'));
-    }
-
-    #[test]
-    fn too_long_names_the_limit() {
-        let text = lines(&too_long(70_000, addr()));
-        assert!(
-            text.contains("65507 字节") || text.contains("65507"),
-            "{text}"
-        );
-        assert_eq!(datagram_max("[::1]:1".parse().unwrap()), 65_527);
     }
 
     #[test]

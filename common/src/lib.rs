@@ -5,7 +5,6 @@
 //! `sendto`, `recvfrom`, `close`) stay visible in each program's `main.rs`.
 
 pub mod cli;
-pub mod clients;
 pub mod explain;
 pub mod host;
 pub mod lan;

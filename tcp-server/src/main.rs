@@ -20,12 +20,14 @@ use std::thread;
 use std::time::Duration;
 
 use common::cli::{Args, Spec};
-use common::clients::{self, Clients};
 use common::lan;
 use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, output};
 use common::{eprintln, println}; // 同 std 的，但不会 panic，也不等终端
 use socket2::{Domain, Socket, Type};
+
+mod classroom;
+use classroom::Clients;
 
 fn main() -> ExitCode {
     let args = SPEC.parse();
@@ -136,7 +138,7 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
     // 5. 收发数据，直到收到 end 或对方断开（循环在下面的 talk 里）
     if let Err(err) = talk(&mut sock, peer, settings) {
         // 对方重置了连接、空闲太久之类：记一行，别的客户端照常服务。
-        clients::report(&sock, peer, err, settings.idle);
+        classroom::report(&sock, peer, err, settings.idle);
     }
 
     // ANCHOR: close
@@ -162,7 +164,7 @@ fn talk(
     // 原文没有超时：空闲超过 --idle-timeout 秒，或一直不读回复的连接，
     // recv/send 出错返回，线程就不会永远等下去。
     sock.set_read_timeout(idle)?;
-    sock.set_write_timeout(Some(clients::write_timeout(idle)))?;
+    sock.set_write_timeout(Some(classroom::write_timeout(idle)))?;
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();

@@ -27,6 +27,8 @@ use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
+mod reply;
+
 // ANCHOR: steps
 /// 发一条消息并打印回复 — Python: def star_c_udp(c_name)
 fn star_c_udp(
@@ -47,8 +49,8 @@ fn star_c_udp(
     // ANCHOR: sendto
     // 2. 发送，不需要先连接 — Python: soc.sendto(c_name.encode('utf-8'), adds)
     //    一个数据报装不下的消息（IPv4 最多 65,507 字节）先拦下，说明上限。
-    if c_name.len() > explain::datagram_max(adds) {
-        return Err(explain::too_long(c_name.len(), adds));
+    if c_name.len() > reply::datagram_max(adds) {
+        return Err(reply::too_long(c_name.len(), adds));
     }
     soc.send_to(c_name.as_bytes(), adds)
         .map_err(|e| explain::talk(e, adds))?;
@@ -66,10 +68,10 @@ fn star_c_udp(
             .recv_from(&mut buf)
             .map_err(|e| no_answer(e, adds, timeout))?;
         trace.received(from, &buf[..n]);
-        if common::host::is_reply_from(from, adds) {
+        if reply::is_reply_from(from, adds) {
             break n;
         }
-        eprintln!("{}", explain::stray(from, adds, &buf[..n]));
+        eprintln!("{}", reply::stray(from, adds, &buf[..n]));
         let left = deadline.saturating_duration_since(Instant::now());
         soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
     };
@@ -111,8 +113,8 @@ fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
     let mut sends = 0;
     for c_name in args.messages() {
         let c_name = c_name?;
-        if c_name.len() > explain::datagram_max(adds) {
-            return Err(explain::too_long(c_name.len(), adds));
+        if c_name.len() > reply::datagram_max(adds) {
+            return Err(reply::too_long(c_name.len(), adds));
         }
         // Python: soc.sendto(c_name.encode('utf-8'), adds)，这次不等回复
         soc.send_to(c_name.as_bytes(), adds)
@@ -132,10 +134,10 @@ fn send_all_first(args: &Args, adds: SocketAddr) -> io::Result<()> {
                 .recv_from(&mut buf)
                 .map_err(|e| no_answer(e, adds, args.timeout))?;
             trace.received(from, &buf[..n]);
-            if common::host::is_reply_from(from, adds) {
+            if reply::is_reply_from(from, adds) {
                 break n;
             }
-            eprintln!("{}", explain::stray(from, adds, &buf[..n]));
+            eprintln!("{}", reply::stray(from, adds, &buf[..n]));
             let left = deadline.saturating_duration_since(Instant::now());
             soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
         };

@@ -16,13 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::output;
-
-/// Default of `--max-clients`.
-pub const MAX_CLIENTS: usize = 1000;
-
-/// Default of `--idle-timeout`, in seconds (`0` = never).
-pub const IDLE_TIMEOUT_S: u64 = 600;
+use common::cli::MAX_CLIENTS;
+use common::{explain, output};
 
 /// How long a reply may wait for a client that does not read.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,7 +53,7 @@ impl Clients {
         let wanted = given.unwrap_or(MAX_CLIENTS);
         let (max, note) = fit(wanted, given.is_some(), open_files_limit());
         if let Some(note) = note {
-            crate::println!("{note}");
+            common::println!("{note}");
         }
         Self::with_max(max)
     }
@@ -82,12 +77,9 @@ impl Clients {
     }
 
     /// Connections open now.
-    pub fn active(&self) -> usize {
+    #[cfg(test)]
+    fn active(&self) -> usize {
         self.active.load(Ordering::Acquire)
-    }
-
-    pub fn max(&self) -> usize {
-        self.max
     }
 
     /// 服务端已满：告诉对方一行，然后断开（不开线程，不等待）。
@@ -147,10 +139,7 @@ pub fn report(
         | ErrorKind::BrokenPipe => "断开 / reset",
         _ => "出错 / errors",
     };
-    output::repeated(
-        kind,
-        crate::explain::one_line(&crate::explain::talk(err, peer)),
-    );
+    output::repeated(kind, explain::one_line(&explain::talk(err, peer)));
 }
 
 /// What connection N+1 reads before it is closed.

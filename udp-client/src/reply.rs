@@ -1,0 +1,97 @@
+//! udp-client 自己的帮手：认出服务端的回复，拦下装不进一个数据报的消息。
+//!
+//! Only udp-client needs these, so they live beside its listing.
+
+use std::io::{self, ErrorKind};
+use std::net::SocketAddr;
+
+use common::explain::explained;
+
+/// 这个数据报是不是从我们发往的地址回来的（udp-client 只认它的回答）。
+///
+/// The same address, or, on loopback, the same port: a server bound to
+/// `0.0.0.0` answers a datagram sent to `127.0.1.1` (what many machines'
+/// hostnames resolve to) from `127.0.0.1`, and that answer is its own.
+pub fn is_reply_from(from: SocketAddr, sent_to: SocketAddr) -> bool {
+    from == sent_to
+        || (from.port() == sent_to.port()
+            && from.ip().is_loopback()
+            && sent_to.ip().is_loopback())
+}
+
+/// 一行说明：收到一个不是服务端发来的数据报，已忽略（内容转义后只显示开头）。
+///
+/// The line udp-client prints for a datagram that did not come from the
+/// address it sent to: its real source and the start of its content.
+pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut shown: String = text.chars().take(40).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    let shown = common::escape_control(&shown);
+    format!(
+        "忽略了来自 {from} 的数据报（不是 {sent_to} 发来的）：{shown} \
+         / ignored a datagram from {from}, not from {sent_to}"
+    )
+}
+
+/// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
+pub fn datagram_max(peer: SocketAddr) -> usize {
+    if peer.is_ipv4() { 65_507 } else { 65_527 }
+}
+
+/// A message too long for one UDP datagram, refused before sending.
+pub fn too_long(len: usize, peer: SocketAddr) -> io::Error {
+    let max = datagram_max(peer);
+    explained(
+        ErrorKind::InvalidInput,
+        format!(
+            "消息有 {len} 字节，超过一个 UDP 数据报的上限 {max} 字节，没有发送：请拆成几条"
+        ),
+        format!(
+            "a message of {len} bytes exceeds the UDP limit of {max} bytes \
+             for {peer}: not sent, split it"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr() -> SocketAddr {
+        "127.0.0.1:10000".parse().unwrap()
+    }
+
+    #[test]
+    fn replies_count_only_from_where_the_request_went() {
+        let to: SocketAddr = "127.0.1.1:10000".parse().unwrap();
+        let ok = |from: &str| is_reply_from(from.parse().unwrap(), to);
+        assert!(ok("127.0.1.1:10000"));
+        assert!(ok("127.0.0.1:10000"), "a server bound to 0.0.0.0");
+        assert!(!ok("127.0.0.2:40000"));
+        assert!(!ok("192.168.1.5:10000"));
+        let lan: SocketAddr = "192.168.1.10:10000".parse().unwrap();
+        assert!(!is_reply_from("192.168.1.11:10000".parse().unwrap(), lan));
+    }
+
+    #[test]
+    fn a_stray_datagram_is_one_escaped_line() {
+        let from = "127.0.0.2:5000".parse().unwrap();
+        let text = stray(from, addr(), b"\x1b[2Jhello\n");
+        assert_eq!(text.lines().count(), 1);
+        assert!(text.contains("127.0.0.2:5000") && text.contains("\\x1b"));
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn too_long_names_the_limit() {
+        let text = common::explain::lines(&too_long(70_000, addr()));
+        assert!(
+            text.contains("65507 字节") || text.contains("65507"),
+            "{text}"
+        );
+        assert_eq!(datagram_max("[::1]:1".parse().unwrap()), 65_527);
+    }
+}
