@@ -7,14 +7,16 @@
 //! limit ran out in the middle of a spawn.
 //!
 //! `--idle-timeout S`: a connection silent that long is closed, with a line
-//! to the client. Replies are written with [`write_timeout`], so a client
-//! that never reads frees its thread.
+//! to the client. A reply is written by [`send_all`] within
+//! [`write_timeout`] in total, so a client that never reads frees its
+//! thread in that time (a timeout per write would start again after every
+//! partial write: measured, about twice as long).
 
 use std::io::{self, ErrorKind, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::cli::MAX_CLIENTS;
 use common::{explain, output};
@@ -103,34 +105,35 @@ impl Clients {
 /// 一个连接出错结束时记一行（成批时只记几行）；空闲超时的先告诉对方一声。
 ///
 /// A timeout of the read is an idle client: it is told so in one line.
-/// A timeout of a reply (the client does not read) leaves no room for that
-/// line: the non-blocking write fails, and the log says which it was.
+/// A reply not taken in time ([`send_all`]) is a client that does not
+/// read: there is no point telling it anything.
 pub fn report(
     sock: &TcpStream,
     peer: SocketAddr,
     err: io::Error,
     idle: Option<Duration>,
 ) {
+    if is_not_read(&err) {
+        output::repeated(
+            "不读回复 / not reading",
+            format!(
+                "{peer} 一直不读回复，已断开 / {peer} does not read its replies, closed"
+            ),
+        );
+        return;
+    }
     if is_timeout(&err) {
+        // The read timed out: an idle client, told so if it still listens.
         let line = format!("{}\n", idle_line(idle.unwrap_or(WRITE_TIMEOUT)));
-        let told = sock.set_nonblocking(true).is_ok()
-            && matches!((&*sock).write(line.as_bytes()), Ok(n) if n == line.len());
-        let (kind, text) = if told {
-            (
-                "空闲 / idle",
-                format!(
-                    "{peer} 空闲太久，已断开 / {peer} was idle too long, closed"
-                ),
-            )
-        } else {
-            (
-                "不读回复 / not reading",
-                format!(
-                    "{peer} 一直不读回复，已断开 / {peer} does not read its replies, closed"
-                ),
-            )
-        };
-        output::repeated(kind, text);
+        if sock.set_nonblocking(true).is_ok() {
+            let _ = (&*sock).write(line.as_bytes());
+        }
+        output::repeated(
+            "空闲 / idle",
+            format!(
+                "{peer} 空闲太久，已断开 / {peer} was idle too long, closed"
+            ),
+        );
         return;
     }
     let kind = match err.kind() {
@@ -166,6 +169,74 @@ pub fn is_timeout(err: &io::Error) -> bool {
 /// too).
 pub fn write_timeout(idle: Option<Duration>) -> Duration {
     idle.map_or(WRITE_TIMEOUT, |idle| idle.min(WRITE_TIMEOUT))
+}
+
+/// 把整条回复发完，总共最多等 `total` — Python 的 `sock.sendall()`，加上期限。
+///
+/// `write_all` with the socket's write timeout waits that long for each
+/// write; a client that reads a little now and then (or a kernel that
+/// takes a partial write just before the timeout) would restart the wait
+/// every time. Here each write gets only what is left of one deadline, and
+/// the deadline passing is a `TimedOut` error, which [`report`] logs as a
+/// client that does not read.
+pub fn send_all(
+    sock: &TcpStream,
+    bytes: &[u8],
+    total: Duration,
+) -> io::Result<()> {
+    let deadline = Instant::now() + total;
+    let left = || deadline.checked_duration_since(Instant::now());
+    write_within(&mut &*sock, bytes, left, |t| {
+        sock.set_write_timeout(Some(t))
+    })
+}
+
+/// [`send_all`] over any writer: `left` says how long is left of the
+/// deadline (`None`: it has passed), `set_timeout` bounds the next write.
+fn write_within<W: Write>(
+    writer: &mut W,
+    mut bytes: &[u8],
+    mut left: impl FnMut() -> Option<Duration>,
+    mut set_timeout: impl FnMut(Duration) -> io::Result<()>,
+) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // Below a millisecond is as good as passed (and a zero timeout
+        // would mean "wait forever" to the system).
+        let Some(left) = left().filter(|l| *l >= Duration::from_millis(1))
+        else {
+            return Err(not_read());
+        };
+        set_timeout(left)?;
+        match writer.write(bytes) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if is_timeout(&e) => return Err(not_read()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The error of a reply the client did not take in time: a `TimedOut`
+/// that [`report`] tells apart from a read's timeout (an idle client).
+#[derive(Debug)]
+struct NotRead;
+
+impl std::fmt::Display for NotRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the client did not take its reply in time")
+    }
+}
+
+impl std::error::Error for NotRead {}
+
+fn not_read() -> io::Error {
+    io::Error::new(ErrorKind::TimedOut, NotRead)
+}
+
+fn is_not_read(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<NotRead>())
 }
 
 /// The open-files limit of this process (the soft `ulimit -n`), if known.
@@ -223,6 +294,7 @@ pub fn fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
 
     #[test]
     fn slots_are_counted_and_given_back() {
@@ -263,6 +335,52 @@ mod tests {
         assert_eq!(n, 5000, "a number given is kept");
         assert!(note.unwrap().contains("ulimit -n"));
         assert_eq!(fit(1000, false, Some(3)).0, 1);
+    }
+
+    /// A peer that takes one byte per write, and only at the very end of
+    /// the timeout it was given: the worst case for a timeout per write.
+    #[derive(Default)]
+    struct Trickle {
+        clock: Cell<Duration>,
+        timeout: Cell<Duration>,
+    }
+
+    impl Write for &Trickle {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            self.clock.set(self.clock.get() + self.timeout.get());
+            Ok(1)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_write_timeout_is_a_total_not_per_partial_write() {
+        for idle in [None, Some(Duration::from_secs(2))] {
+            let total = write_timeout(idle);
+            let peer = Trickle::default();
+            let left = || total.checked_sub(peer.clock.get());
+            let set = |t| {
+                peer.timeout.set(t);
+                Ok(())
+            };
+            let reply = [b'x'; 1051];
+            let err = write_within(&mut &peer, &reply, left, set).unwrap_err();
+            assert!(is_not_read(&err) && is_timeout(&err), "{err}");
+            // Per write, this reply would have waited 1,051 × 30 s; now
+            // it waits the total at most (30 s by default).
+            assert!(peer.clock.get() <= total, "{:?}", peer.clock.get());
+        }
+        assert_eq!(write_timeout(None), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_reply_that_fits_is_written_whole() {
+        let mut out = Vec::new();
+        let left = || Some(Duration::from_secs(30));
+        write_within(&mut out, b"hello", left, |_| Ok(())).unwrap();
+        assert_eq!(out, b"hello");
     }
 
     #[test]

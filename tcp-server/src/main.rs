@@ -13,7 +13,7 @@
 //! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节；`--max-clients`、
 //! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`。
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::thread;
@@ -164,7 +164,7 @@ fn talk(
     // 原文没有超时：空闲超过 --idle-timeout 秒，或一直不读回复的连接，
     // recv/send 出错返回，线程就不会永远等下去。
     sock.set_read_timeout(idle)?;
-    sock.set_write_timeout(Some(classroom::write_timeout(idle)))?;
+    let write_timeout = classroom::write_timeout(idle);
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
@@ -192,9 +192,10 @@ fn talk(
             );
         }
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
-        // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
+        // send() 可能只发出一部分；send_all 像 Python 的 sendall() 一样发完为止，
+        // 但整条回复总共最多等 30 秒（对方一直不读时）。
         let answer = format!("服务端接收到数据：{data_val}");
-        sock.write_all(answer.as_bytes())?;
+        classroom::send_all(sock, answer.as_bytes(), write_timeout)?;
         trace.sent(peer, answer.as_bytes());
     }
     // ANCHOR_END: talk

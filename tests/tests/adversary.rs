@@ -6,7 +6,8 @@
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::io::{ErrorKind, Write};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpStream, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -246,4 +247,59 @@ fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
         "{}",
         udp.stdout()
     );
+}
+
+/// Sends to `server` without ever reading, until the server cuts the
+/// connection off; returns how long that took from the connect, and how
+/// long after the last byte the server still took.
+fn flood_without_reading(server: &Server) -> (Duration, Duration) {
+    let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let start = Instant::now();
+    let mut last_taken = start;
+    loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(40),
+            "not cut off within 40 s\n{}",
+            server.stderr()
+        );
+        match (&stream).write(&chunk) {
+            Ok(_) => last_taken = Instant::now(),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut
+                ) => {}
+            // Reset or closed by the server: cut off.
+            Err(_) => {
+                let now = Instant::now();
+                return (now - start, now - last_taken);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_client_that_never_reads_is_cut_off_within_one_write_timeout() {
+    // --idle-timeout 3: every reply waits 3 s at most in total (the default
+    // is 30 s; the unit test of classroom::send_all proves that total).
+    let server = Server::chapter(
+        "tcp-server",
+        &["--delay-ms", "0", "--quiet", "--idle-timeout", "3"],
+    );
+    let (took, stalled) = flood_without_reading(&server);
+    eprintln!("cut off after {took:?}, {stalled:?} after its last byte");
+    assert!(stalled <= Duration::from_millis(4500), "{stalled:?}");
+    let log = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("does not read its replies"));
+    assert!(log.contains("一直不读回复"), "{log}");
+    assert_clean(&log);
+    // The server still serves.
+    let mut stream = connect(server.addr);
+    assert_eq!(round_trip(&mut stream, "还在吗"), reply("还在吗"));
 }
