@@ -248,6 +248,16 @@ pub fn counted(kind: &'static str) {
     }
 }
 
+/// 程序结束前：还没汇总的同类消息，现在就各打印一行汇总。
+///
+/// Prints at once the summaries still pending (a client that exits does
+/// not wait for a quiet second; [`crate::exit_code`] calls this).
+pub fn flush_summaries() {
+    for summary in REPEATED.all_pending() {
+        line(To::Stderr, summary);
+    }
+}
+
 /// Lines of one kind printed per second before the rest are counted.
 pub const PER_SECOND: u32 = 3;
 /// While a flood goes on, a summary at most this often.
@@ -334,6 +344,22 @@ impl Limiter {
         }
         kind.suppressed += 1;
         (false, summary)
+    }
+
+    /// Every pending summary, due or not; resets the counts.
+    fn all_pending(&self) -> Vec<String> {
+        let mut kinds = match self.kinds.lock() {
+            Ok(kinds) => kinds,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        kinds
+            .iter_mut()
+            .filter(|k| k.suppressed > 0)
+            .map(|k| {
+                let n = std::mem::take(&mut k.suppressed);
+                summary(k.name, n)
+            })
+            .collect()
     }
 
     /// Summaries whose time has come (called by the writer thread).
@@ -438,6 +464,19 @@ mod tests {
         assert_eq!(note, Some(summary("x", 7)));
         assert!(print, "the flood is over: lines print again");
         assert!(limiter.event("x", PER_SECOND, t0 + ms(3001)).0);
+    }
+
+    #[test]
+    fn pending_summaries_can_be_had_at_once() {
+        let limiter = Limiter::new();
+        let t0 = Instant::now();
+        for i in 0..100 {
+            limiter.event("stray", PER_SECOND, t0 + ms(i));
+        }
+        assert!(limiter.due(t0 + ms(100)).is_empty(), "not due yet");
+        let n = 100 - u64::from(PER_SECOND);
+        assert_eq!(limiter.all_pending(), [summary("stray", n)]);
+        assert!(limiter.all_pending().is_empty(), "counted once");
     }
 
     #[test]

@@ -14,7 +14,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Server, assert_clean, connect, cpu_seconds, reply, round_trip,
+    LIMIT, Running, Server, assert_clean, connect, cpu_seconds, program, reply,
+    round_trip,
 };
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
@@ -302,4 +303,48 @@ fn a_client_that_never_reads_is_cut_off_within_one_write_timeout() {
     // The server still serves.
     let mut stream = connect(server.addr);
     assert_eq!(round_trip(&mut stream, "还在吗"), reply("还在吗"));
+}
+
+#[test]
+fn udp_client_waits_one_timeout_however_many_strays_arrive() {
+    // The test plays the server: it learns the client's address from its
+    // datagram, never answers, and floods the client from another port.
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    server.set_read_timeout(Some(LIMIT)).unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let mut cmd = program("udp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port]).args([
+        "--timeout",
+        "2",
+        "--delay-ms",
+        "0",
+        "有人吗",
+    ]);
+    let started = Instant::now();
+    let mut client = Running::spawn(cmd);
+    let mut buf = [0; 2048];
+    let (_, client_addr) = server.recv_from(&mut buf).unwrap();
+    let stray = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut sent = 0u64;
+    // Without pause, until the client gives up (bounded: 10 s).
+    while client.is_running() && started.elapsed() < Duration::from_secs(10) {
+        for _ in 0..64 {
+            if stray.send_to(b"stray \x1b[2J", client_addr).is_ok() {
+                sent += 1;
+            }
+        }
+    }
+    let (status, _) = client.wait(LIMIT);
+    let took = started.elapsed();
+    let stderr = client.stderr.text();
+    let lines = stderr.lines().count();
+    eprintln!(
+        "{sent} strays: exit {status} after {took:?}, {lines} stderr lines"
+    );
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    assert!(lines <= 30, "{lines} lines:\n{stderr}");
+    assert!(stderr.contains("timed out"), "{stderr}");
+    assert!(stderr.contains("more like this not shown"), "{stderr}");
+    assert_clean(&stderr);
 }
