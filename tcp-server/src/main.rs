@@ -21,9 +21,9 @@ use std::time::Duration;
 
 use common::cli::{Args, Spec};
 use common::lan;
+use common::println; // 同 std 的，但不会 panic，也不等终端
 use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, output};
-use common::{eprintln, println}; // 同 std 的，但不会 panic，也不等终端
 use socket2::{Domain, Socket, Type};
 
 mod classroom;
@@ -85,7 +85,8 @@ fn run(args: &Args) -> io::Result<()> {
     for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp, dual_stack) {
         println!("{line}");
     }
-    // 最多同时服务 --max-clients 个连接（打开文件数不够时自动调低并说明）。
+    // 最多同时服务 --max-clients 个连接（打开文件数或本机能开的线程数不够时
+    // 自动调低并说明）。
     let clients = Clients::new(args.max_clients);
 
     let mut accept_failed = false;
@@ -118,13 +119,16 @@ fn run(args: &Args) -> io::Result<()> {
         };
 
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let spawned = thread::Builder::new().spawn(move || {
-            do_tcp(sock, peer, settings);
-            drop(slot); // 这个连接结束了，空出一个位置
-        });
+        // 栈只要 256 KiB（默认 2 MiB）：全班连上来也占不了多少内存。
+        let spawned = thread::Builder::new()
+            .stack_size(classroom::THREAD_STACK)
+            .spawn(move || {
+                do_tcp(sock, peer, settings);
+                drop(slot); // 这个连接结束了，空出一个位置
+            });
         if let Err(err) = spawned {
-            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
-            eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
+            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭（成批时只记几行）。
+            classroom::cannot_spawn(peer, &err);
         }
     }
     // ANCHOR_END: accept

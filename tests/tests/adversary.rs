@@ -8,16 +8,29 @@
 
 use std::io::{ErrorKind, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpStream, UdpSocket};
-use std::sync::Arc;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Running, Server, assert_clean, connect, cpu_seconds, program, reply,
-    round_trip,
+    LIMIT, Running, Server, assert_clean, bin, connect, cpu_seconds, program,
+    python, reply, round_trip, run,
 };
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+/// The connection flood takes both cores for seconds: tests that measure
+/// time wait for it to end (read), the flood runs alone (write).
+static LOAD: RwLock<()> = RwLock::new(());
+
+fn heavy() -> RwLockWriteGuard<'static, ()> {
+    LOAD.write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn timed() -> RwLockReadGuard<'static, ()> {
+    LOAD.read().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Every line a server has printed, stdout and stderr.
 fn lines(server: &Server) -> usize {
@@ -68,6 +81,7 @@ fn v4(addr: SocketAddr) -> SocketAddrV4 {
 
 #[test]
 fn a_forged_datagram_starts_no_echo_loop() {
+    let _timed = timed();
     let raw = match Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP))
         .and_then(|raw| raw.set_header_included_v4(true).map(|()| raw))
     {
@@ -131,6 +145,7 @@ fn a_forged_datagram_starts_no_echo_loop() {
 
 #[test]
 fn udp_server_quiet_prints_no_line_per_dropped_datagram() {
+    let _timed = timed();
     const SENT: usize = 3000;
     let server = Server::chapter(
         "udp-server",
@@ -285,6 +300,7 @@ fn flood_without_reading(server: &Server) -> (Duration, Duration) {
 
 #[test]
 fn a_client_that_never_reads_is_cut_off_within_one_write_timeout() {
+    let _timed = timed();
     // --idle-timeout 3: every reply waits 3 s at most in total (the default
     // is 30 s; the unit test of classroom::send_all proves that total).
     let server = Server::chapter(
@@ -307,6 +323,7 @@ fn a_client_that_never_reads_is_cut_off_within_one_write_timeout() {
 
 #[test]
 fn udp_client_waits_one_timeout_however_many_strays_arrive() {
+    let _timed = timed();
     // The test plays the server: it learns the client's address from its
     // datagram, never answers, and floods the client from another port.
     let server = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -347,4 +364,120 @@ fn udp_client_waits_one_timeout_however_many_strays_arrive() {
     assert!(stderr.contains("timed out"), "{stderr}");
     assert!(stderr.contains("more like this not shown"), "{stderr}");
     assert_clean(&stderr);
+}
+
+/// The hard open-files limit (`ulimit -Hn`) a child of this test gets.
+#[cfg(target_os = "linux")]
+fn hard_open_files() -> Option<u64> {
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -Hn"])
+        .output()
+        .ok()?;
+    match String::from_utf8_lossy(&out.stdout).trim() {
+        "unlimited" => Some(u64::MAX),
+        n => n.parse().ok(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_flood_of_19000_connections_neither_aborts_nor_stops_the_server() {
+    let _heavy = heavy();
+    const FLOOD: u64 = 19_000;
+    // Server and flood each hold FLOOD descriptors, plus a few.
+    match hard_open_files() {
+        Some(hard) if hard >= FLOOD + 100 => {}
+        hard => {
+            eprintln!(
+                "skipped: ulimit -Hn is {hard:?}, {FLOOD} connections need more"
+            );
+            return;
+        }
+    }
+    // The soft limit raised to the hard one in the server's shell, as a
+    // teacher would with `ulimit -n`.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(concat!(
+            r#"ulimit -n "$(ulimit -Hn)" && exec "$0" --host 127.0.0.1 "#,
+            r#"--port 0 --delay-ms 0 --quiet --max-clients 19500"#
+        ))
+        .arg(bin("tcp-server"));
+    let server = Server::start(cmd);
+    let mut flood = python("flood.py");
+    let count = FLOOD.to_string();
+    flood.args([
+        server.host(),
+        server.port(),
+        "40".into(),
+        count,
+        "0.2".into(),
+    ]);
+    let flooded = run(flood, Duration::from_secs(90));
+    let closed = Instant::now();
+    let flood_took = flooded.elapsed;
+    assert!(flooded.status.success(), "{flooded:?}");
+    let opened: u64 = flooded
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{flooded:?}"));
+    let mut server = server;
+    assert!(
+        server.process.is_running(),
+        "the flood killed the server:\n{}",
+        server.stderr()
+    );
+    let served = served_within(server.addr, Duration::from_secs(10));
+    let after = closed.elapsed();
+    let stdout = server.stdout();
+    let stderr = server.stderr();
+    let cannot_spawn = stderr
+        .lines()
+        .filter(|l| l.contains("cannot spawn"))
+        .count();
+    eprintln!(
+        "flood: {} in {flood_took:?}; served {after:?} after it closed; \
+         {cannot_spawn} cannot-spawn lines, {} stderr lines",
+        flooded.stdout.trim(),
+        stderr.lines().count()
+    );
+    assert_eq!(opened, FLOOD, "{flooded:?}");
+    assert!(after <= Duration::from_secs(10), "{after:?} ({served:?})");
+    assert!(cannot_spawn <= 20, "{cannot_spawn} lines:\n{stderr}");
+    assert!(stderr.lines().count() <= 60, "{stderr}");
+    // Where a machine limit is below 19,500 threads, the server said which.
+    if let Some(note) = stdout.lines().find(|l| l.contains("最多连接数降为"))
+    {
+        assert!(!note.contains("ulimit -n"), "{note}");
+    }
+    assert!(server.process.is_running());
+    assert_clean(&stdout);
+    assert_clean(&stderr);
+}
+
+/// One session of the text's protocol, retried until `deadline`; how long
+/// it took to be served.
+fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
+    let start = Instant::now();
+    loop {
+        let attempt = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+            .and_then(|mut s| {
+                s.set_read_timeout(Some(Duration::from_secs(2)))?;
+                s.write_all("还在吗".as_bytes())?;
+                let mut got = vec![0; reply("还在吗").len()];
+                std::io::Read::read_exact(&mut s, &mut got)?;
+                Ok(got)
+            });
+        match attempt {
+            Ok(got) if got == reply("还在吗").as_bytes() => {
+                return start.elapsed();
+            }
+            _ if start.elapsed() > deadline => {
+                panic!("not served within {deadline:?}")
+            }
+            _ => thread::sleep(Duration::from_millis(100)),
+        }
+    }
 }
