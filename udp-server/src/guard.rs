@@ -53,6 +53,8 @@ pub enum Refused {
 }
 
 impl Refused {
+    /// 这一类“不回复”的名字（成批时按它汇总）。
+    ///
     /// The kind of line, for [`common::output::repeated`].
     pub fn kind(self) -> &'static str {
         match self {
@@ -99,6 +101,8 @@ struct Bucket {
 }
 
 impl Guard {
+    /// 服务端绑定在 `bound`，本机的地址是 `local`。
+    ///
     /// A guard for a server bound to `bound` on a machine with the
     /// addresses `local`.
     pub fn new(bound: SocketAddr, local: Vec<IpAddr>) -> Self {
@@ -109,6 +113,8 @@ impl Guard {
         }
     }
 
+    /// 回不回复 `from` 发来的 `data`；回复的话记在它的账上。
+    ///
     /// Whether to answer `data` from `from`, at `now`; counts the reply.
     pub fn check(
         &mut self,
