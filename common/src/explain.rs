@@ -277,6 +277,8 @@ pub fn one_line(err: &io::Error) -> String {
 ///
 /// The end of every `main`: success, or the error on stderr and exit 1.
 pub fn exit_code(result: io::Result<()>) -> ExitCode {
+    // Lines left out by output::repeated are counted before the last word.
+    crate::output::flush_summaries();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -226,12 +226,35 @@ macro_rules! eprintln {
 /// [`SUMMARY_EVERY`] while they go on).
 pub fn repeated(kind: &'static str, text: String) {
     let now = Instant::now();
-    let (print, summary) = REPEATED.event(kind, now);
+    let (print, summary) = REPEATED.event(kind, PER_SECOND, now);
     if let Some(summary) = summary {
         line(To::Stderr, summary);
     }
     if print {
         line(To::Stderr, text);
+    }
+}
+
+/// 只计数、不逐条打印：汇总行说一共发生了多少次（`--quiet` 时的丢包）。
+///
+/// Counts one event of `kind` without a line of its own; the same summary
+/// line as [`repeated`]'s gives the count once they stop for a second (or
+/// every [`SUMMARY_EVERY`] while they go on). For what `--quiet` silences
+/// but should not hide entirely.
+pub fn counted(kind: &'static str) {
+    let (_, summary) = REPEATED.event(kind, 0, Instant::now());
+    if let Some(summary) = summary {
+        line(To::Stderr, summary);
+    }
+}
+
+/// 程序结束前：还没汇总的同类消息，现在就各打印一行汇总。
+///
+/// Prints at once the summaries still pending (a client that exits does
+/// not wait for a quiet second; [`crate::exit_code`] calls this).
+pub fn flush_summaries() {
+    for summary in REPEATED.all_pending() {
+        line(To::Stderr, summary);
     }
 }
 
@@ -257,6 +280,8 @@ pub fn summary(kind: &str, n: u64) -> String {
 #[derive(Clone, Copy, Debug)]
 struct Kind {
     name: &'static str,
+    /// Lines printed per window before the rest are counted.
+    allowed: u32,
     window: Instant,
     printed: u32,
     suppressed: u64,
@@ -281,6 +306,7 @@ impl Limiter {
     fn event(
         &self,
         name: &'static str,
+        allowed: u32,
         now: Instant,
     ) -> (bool, Option<String>) {
         let mut kinds = match self.kinds.lock() {
@@ -292,6 +318,7 @@ impl Limiter {
             None => {
                 kinds.push(Kind {
                     name,
+                    allowed,
                     window: now,
                     printed: 0,
                     suppressed: 0,
@@ -309,7 +336,7 @@ impl Limiter {
                 kind.window = now;
                 kind.printed = 0;
             }
-            if kind.printed < PER_SECOND {
+            if kind.printed < kind.allowed {
                 kind.printed += 1;
                 return (true, summary);
             }
@@ -317,6 +344,22 @@ impl Limiter {
         }
         kind.suppressed += 1;
         (false, summary)
+    }
+
+    /// Every pending summary, due or not; resets the counts.
+    fn all_pending(&self) -> Vec<String> {
+        let mut kinds = match self.kinds.lock() {
+            Ok(kinds) => kinds,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        kinds
+            .iter_mut()
+            .filter(|k| k.suppressed > 0)
+            .map(|k| {
+                let n = std::mem::take(&mut k.suppressed);
+                summary(k.name, n)
+            })
+            .collect()
     }
 
     /// Summaries whose time has come (called by the writer thread).
@@ -348,7 +391,7 @@ fn summary_due(kind: &mut Kind, now: Instant) -> Option<String> {
     // After a pause lines print again at once; in a flood that goes on,
     // only from the next window.
     kind.window = now;
-    kind.printed = if quiet { 0 } else { PER_SECOND };
+    kind.printed = if quiet { 0 } else { kind.allowed };
     Some(summary(kind.name, n))
 }
 
@@ -368,7 +411,8 @@ mod tests {
         let mut summaries = Vec::new();
         // 1,000 resets within 0.5 s.
         for i in 0..1000 {
-            let (print, summary) = limiter.event("reset", t0 + ms(i / 2));
+            let (print, summary) =
+                limiter.event("reset", PER_SECOND, t0 + ms(i / 2));
             printed += usize::from(print);
             summaries.extend(summary);
         }
@@ -389,7 +433,7 @@ mod tests {
         // One line every 10 ms for 30 s.
         for i in 0..3000 {
             let now = t0 + ms(i * 10);
-            let (print, summary) = limiter.event("emfile", now);
+            let (print, summary) = limiter.event("emfile", PER_SECOND, now);
             lines += usize::from(print) + usize::from(summary.is_some());
             lines += limiter.due(now).len();
         }
@@ -404,8 +448,8 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..10 {
             // One a second of each: every one printed.
-            assert!(limiter.event("a", t0 + ms(i * 1000)).0);
-            assert!(limiter.event("b", t0 + ms(i * 1000 + 1)).0);
+            assert!(limiter.event("a", PER_SECOND, t0 + ms(i * 1000)).0);
+            assert!(limiter.event("b", PER_SECOND, t0 + ms(i * 1000 + 1)).0);
         }
     }
 
@@ -414,12 +458,45 @@ mod tests {
         let limiter = Limiter::new();
         let t0 = Instant::now();
         for i in 0..10 {
-            limiter.event("x", t0 + ms(i));
+            limiter.event("x", PER_SECOND, t0 + ms(i));
         }
-        let (print, note) = limiter.event("x", t0 + ms(3000));
+        let (print, note) = limiter.event("x", PER_SECOND, t0 + ms(3000));
         assert_eq!(note, Some(summary("x", 7)));
         assert!(print, "the flood is over: lines print again");
-        assert!(limiter.event("x", t0 + ms(3001)).0);
+        assert!(limiter.event("x", PER_SECOND, t0 + ms(3001)).0);
+    }
+
+    #[test]
+    fn pending_summaries_can_be_had_at_once() {
+        let limiter = Limiter::new();
+        let t0 = Instant::now();
+        for i in 0..100 {
+            limiter.event("stray", PER_SECOND, t0 + ms(i));
+        }
+        assert!(limiter.due(t0 + ms(100)).is_empty(), "not due yet");
+        let n = 100 - u64::from(PER_SECOND);
+        assert_eq!(limiter.all_pending(), [summary("stray", n)]);
+        assert!(limiter.all_pending().is_empty(), "counted once");
+    }
+
+    #[test]
+    fn counted_events_print_only_summaries() {
+        let limiter = Limiter::new();
+        let t0 = Instant::now();
+        let mut lines = 0;
+        // 3,000 drops within 3 s: no line each, a summary now and then.
+        for i in 0..3000 {
+            let now = t0 + ms(i);
+            let (print, summary) = limiter.event("dropped", 0, now);
+            assert!(!print);
+            lines += usize::from(summary.is_some());
+            lines += limiter.due(now).len();
+        }
+        let due = limiter.due(t0 + ms(4100));
+        assert_eq!(due.len(), 1, "{due:?}");
+        // Shorter than SUMMARY_EVERY: one summary at the end, with all.
+        assert_eq!(lines, 0);
+        assert_eq!(due, [summary("dropped", 3000)]);
     }
 
     #[test]

@@ -82,12 +82,14 @@ impl Utf8Stream {
     }
 }
 
-/// 把收到的文本变成可以安全打印的样子：控制字符转义显示。
+/// 把收到的文本变成可以安全打印的样子：控制字符和看不见的格式字符转义显示。
 ///
 /// Makes received text safe to print: control characters (ESC, BEL, CR, a
-/// newline, …) and bidirectional overrides are shown escaped, so a peer
-/// cannot clear, retitle or rewrite the terminal. Everything else, Chinese
-/// included, is printed as it is.
+/// newline, …) are shown escaped, so a peer cannot clear, retitle or rewrite
+/// the terminal; so are invisible format characters (zero-width spaces,
+/// U+FEFF, bidirectional marks, tag characters), so two different messages
+/// never look the same. Everything else, Chinese and emoji included, is
+/// printed as it is.
 pub fn escape_control(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
@@ -111,13 +113,40 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `c` is shown escaped: a control character, or a character a
+/// terminal draws as nothing at all.
 fn needs_escape(c: char) -> bool {
-    c.is_control()
-        // bidirectional marks and overrides: they reorder what follows
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        // line and paragraph separators: some terminals break the line
-        || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control() || invisible(c)
+}
+
+/// Format characters (Unicode category Cf, as of Unicode 15.1: std has no
+/// category table, and these ranges change rarely), the line and paragraph
+/// separators, and the other default-ignorable characters a terminal draws
+/// as nothing. Variation selectors (U+FE00–FE0F, U+E0100–E01EF) stay: an
+/// emoji such as ❤️ needs them and they change nothing on their own.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'                          // soft hyphen
+        | '\u{34f}'                       // combining grapheme joiner
+        | '\u{600}'..='\u{605}'           // Arabic number signs
+        | '\u{61c}'                       // Arabic letter mark (bidi)
+        | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' // Hangul fillers
+        | '\u{17b4}'..='\u{17b5}'         // Khmer inherent vowels
+        | '\u{180e}'                      // Mongolian vowel separator
+        | '\u{200b}'..='\u{200f}'         // zero-width space, joiners, LRM/RLM
+        | '\u{2028}'..='\u{202e}'         // line/paragraph separator, bidi embeddings
+        | '\u{2060}'..='\u{206f}'         // word joiner, invisible operators, bidi isolates
+        | '\u{feff}'                      // zero-width no-break space (BOM)
+        | '\u{fff0}'..='\u{fffb}'         // interlinear annotation
+        | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'       // Egyptian hieroglyph format controls
+        | '\u{1bca0}'..='\u{1bca3}'       // shorthand format controls
+        | '\u{1d173}'..='\u{1d17a}'       // musical symbol format controls
+        | '\u{e0000}'..='\u{e00ff}'       // tag characters
+        | '\u{e01f0}'..='\u{e0fff}'       // reserved default-ignorable
+    )
 }
 
 #[cfg(test)]
@@ -153,6 +182,58 @@ mod tests {
         );
         assert_eq!(escape_control("\u{9b}\u{202e}"), "\\x9b\\u{202e}");
         assert_eq!(escape_control("a\u{2028}b"), "a\\u{2028}b");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_shown() {
+        for (raw, shown) in [
+            ("a\u{200b}b", "a\\u{200b}b"),
+            ("\u{feff}end", "\\u{feff}end"),
+            ("\u{e0041}\u{e007f}", "\\u{e0041}\\u{e007f}"),
+            ("soft\u{ad}hyphen", "soft\\xadhyphen"),
+            ("\u{2060}\u{2066}x\u{2069}", "\\u{2060}\\u{2066}x\\u{2069}"),
+            ("\u{200e}\u{200f}\u{61c}", "\\u{200e}\\u{200f}\\u{61c}"),
+            ("\u{3164}", "\\u{3164}"),
+        ] {
+            assert_eq!(escape_control(raw), shown);
+        }
+        // Two messages that differ only by an invisible character no
+        // longer print the same.
+        assert_ne!(escape_control("end"), escape_control("en\u{200b}d"));
+        // What a student types every day is left alone.
+        for text in ["中文，标点。", "emoji ❤️ 👍🏽", "C:\\path", "café"]
+        {
+            assert!(matches!(escape_control(text), Cow::Borrowed(_)));
+        }
+    }
+
+    /// Reverses `escape_control` for text that had no backslash of its
+    /// own: if this gives the input back, no two such texts print alike.
+    fn unescape(shown: &str) -> String {
+        let code = |hex: &str| {
+            char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap()
+        };
+        let mut out = String::new();
+        let mut rest = shown;
+        while let Some(i) = rest.find('\\') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i + 1..];
+            let (c, used) = match tail.as_bytes()[0] {
+                b'n' => ('\n', 1),
+                b'r' => ('\r', 1),
+                b't' => ('\t', 1),
+                b'0' => ('\0', 1),
+                b'x' => (code(&tail[1..3]), 3),
+                b'u' => {
+                    let end = tail.find('}').unwrap();
+                    (code(&tail[2..end]), end + 1)
+                }
+                other => panic!("unknown escape {other}"),
+            };
+            out.push(c);
+            rest = &tail[used..];
+        }
+        out + rest
     }
 
     proptest! {
@@ -193,6 +274,19 @@ mod tests {
         fn escaped_text_has_no_control_characters(text in any::<String>()) {
             let escaped = escape_control(&text);
             prop_assert!(!escaped.chars().any(needs_escape));
+        }
+
+        #[test]
+        fn different_texts_never_print_the_same(
+            text in "[a\\u{0}-\\u{7f}\\u{ad}\\u{200b}-\\u{200f}\\u{2028}-\\u{206f}\\u{feff}\\u{e0000}-\\u{e007f}中]{0,24}",
+            more in any::<String>(),
+        ) {
+            // Without a backslash of its own, the printed text gives the
+            // received text back: nothing is lost or merged.
+            for text in [text, more] {
+                let text = text.replace('\\', "");
+                prop_assert_eq!(unescape(&escape_control(&text)), text);
+            }
         }
     }
 }

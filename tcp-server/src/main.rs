@@ -13,7 +13,7 @@
 //! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节；`--max-clients`、
 //! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`，或本文件末尾的表。
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::thread;
@@ -21,9 +21,9 @@ use std::time::Duration;
 
 use common::cli::{self, Initial, Net, Opt, Program, Set, Side};
 use common::lan;
+use common::println; // 同 std 的，但不会 panic，也不等终端
 use common::trace::Trace;
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, output};
-use common::{eprintln, println}; // 同 std 的，但不会 panic，也不等终端
 use socket2::{Domain, Socket, Type};
 
 mod classroom;
@@ -43,6 +43,13 @@ fn run(args: &Args) -> io::Result<()> {
     //    地址族跟着地址走：IPv4 地址用 AF_INET，IPv6 地址用 AF_INET6。
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     // ANCHOR_END: socket
+
+    // ANCHOR: dual_stack
+    // 原文没有这一步：绑定 `::` 时也接受 IPv4 客户端（双栈）。Linux、macOS
+    // 默认如此，Windows 默认只收 IPv6，所以明说；个别系统不支持，就只收 IPv6。
+    //    — Python: soc.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    let dual_stack = addr.is_ipv6() && soc.set_only_v6(false).is_ok();
+    // ANCHOR_END: dual_stack
 
     // ANCHOR: reuse
     // 停掉服务端后能马上在同一端口重启，不必等 TIME_WAIT 过去。
@@ -80,10 +87,11 @@ fn run(args: &Args) -> io::Result<()> {
     // 各连接照常收发，来不及显示的行丢掉并计数。
     output::start();
     // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
-    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp) {
+    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp, dual_stack) {
         println!("{line}");
     }
-    // 最多同时服务 --max-clients 个连接（打开文件数不够时自动调低并说明）。
+    // 最多同时服务 --max-clients 个连接（打开文件数或本机能开的线程数不够时
+    // 自动调低并说明）。
     let clients = Clients::new(args.max_clients);
 
     let mut failing = false; // accept() 出错时只报告一次
@@ -106,13 +114,16 @@ fn run(args: &Args) -> io::Result<()> {
         };
 
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let spawned = thread::Builder::new().spawn(move || {
-            do_tcp(sock, peer, settings);
-            drop(slot); // 这个连接结束了，空出一个位置
-        });
+        // 栈只要 256 KiB（默认 2 MiB）：全班连上来也占不了多少内存。
+        let spawned = thread::Builder::new()
+            .stack_size(classroom::THREAD_STACK)
+            .spawn(move || {
+                do_tcp(sock, peer, settings);
+                drop(slot); // 这个连接结束了，空出一个位置
+            });
         if let Err(err) = spawned {
-            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
-            eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
+            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭（成批时只记几行）。
+            classroom::cannot_spawn(peer, &err);
         }
     }
     // ANCHOR_END: accept
@@ -152,7 +163,7 @@ fn talk(
     // 原文没有超时：空闲超过 --idle-timeout 秒，或一直不读回复的连接，
     // recv/send 出错返回，线程就不会永远等下去。
     sock.set_read_timeout(idle)?;
-    sock.set_write_timeout(Some(classroom::write_timeout(idle)))?;
+    let write_timeout = classroom::write_timeout(idle);
     let mut buf = [0; BUFFER_SIZE];
     // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
     let mut decoder = Utf8Stream::new();
@@ -180,9 +191,10 @@ fn talk(
             );
         }
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
-        // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
+        // send() 可能只发出一部分；send_all 像 Python 的 sendall() 一样发完为止，
+        // 但整条回复总共最多等 30 秒（对方一直不读时）。
         let answer = format!("服务端接收到数据：{data_val}");
-        sock.write_all(answer.as_bytes())?;
+        classroom::send_all(sock, answer.as_bytes(), write_timeout)?;
         trace.sent(peer, answer.as_bytes());
     }
     // ANCHOR_END: talk

@@ -388,6 +388,35 @@ pub fn threads(pid: u32) -> Option<usize> {
     Some(tasks.count())
 }
 
+/// CPU time (user + system) process `pid` has used so far, in seconds
+/// (Linux only: `None` elsewhere).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()?
+        + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks())
+}
+
+/// Clock ticks per second of /proc's times (`getconf CLK_TCK`, 100 on
+/// every common Linux).
+fn clock_ticks() -> f64 {
+    static TICKS: OnceLock<f64> = OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout).trim().parse().ok()
+            })
+            .unwrap_or(100.0)
+    })
+}
+
 fn finish(mut running: Running, deadline: Duration) -> Finished {
     let (status, elapsed) = running.wait(deadline);
     Finished {

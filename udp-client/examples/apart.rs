@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::cli::{self, Messages, Net, Program, Side};
-use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::{escape_control, explain, trace::Trace};
 use socket2::{Domain, Socket, Type};
 
@@ -53,14 +53,16 @@ fn run(args: &Args) -> io::Result<()> {
     let mut buf = vec![0; reply::DATAGRAM_MAX];
     let mut replies = 0;
     while replies < sends {
-        let left = deadline.saturating_duration_since(Instant::now());
-        soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+        let left = reply::time_left(deadline).ok_or_else(|| {
+            explain::no_reply(adds, args.timeout, &args.net.start_server())
+        })?;
+        soc.set_read_timeout(Some(left))?;
         let (n, from) = soc
             .recv_from(&mut buf)
             .map_err(|e| reply::no_answer(e, adds, args.timeout, &args.net))?;
         trace.received(from, &buf[..n]);
         if !reply::is_reply_from(from, adds) {
-            eprintln!("{}", reply::stray(from, adds, &buf[..n]));
+            reply::ignore(from, adds, &buf[..n]); // 来得太多时只报几行
             continue;
         }
         replies += 1;

@@ -22,8 +22,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::cli::{self, Messages, Net, Program, Side};
+use common::println; // 同 std 的，但输出被关掉时不 panic
 use common::trace::Trace;
-use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
@@ -71,9 +71,12 @@ fn star_c_udp(
         if reply::is_reply_from(from, adds) {
             break n;
         }
-        eprintln!("{}", reply::stray(from, adds, &buf[..n]));
-        let left = deadline.saturating_duration_since(Instant::now());
-        soc.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+        // 不是服务端发来的：报告一行（来得太多时只报几行），只在剩下的时间里接着等。
+        reply::ignore(from, adds, &buf[..n]);
+        let left = reply::time_left(deadline).ok_or_else(|| {
+            explain::no_reply(adds, args.timeout, &args.net.start_server())
+        })?;
+        soc.set_read_timeout(Some(left))?;
     };
     println!("{}", escape_control(&String::from_utf8_lossy(&buf[..n])));
     // ANCHOR_END: recv

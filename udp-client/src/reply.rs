@@ -6,7 +6,7 @@
 
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::cli::Net;
 use common::explain::{self, explained};
@@ -62,6 +62,29 @@ pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
     )
 }
 
+/// 报告一个不是服务端发来的数据报：每秒最多几行，其余的最后汇总成一行。
+///
+/// Strays can come by the hundred a second (a student flooding the
+/// client's port): [`common::output::repeated`] prints a few and counts
+/// the rest.
+pub fn ignore(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) {
+    common::output::repeated(
+        "忽略的数据报 / ignored datagrams",
+        stray(from, sent_to, bytes),
+    );
+}
+
+/// 离 `deadline` 还剩多少时间；不到 1 毫秒就算已经到了（返回 None）。
+///
+/// One deadline for the whole wait, however many strays come: each
+/// receive gets only what is left. Under a millisecond counts as none, as
+/// a zero timeout is an error to `set_read_timeout`.
+pub fn time_left(deadline: Instant) -> Option<Duration> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|left| *left >= Duration::from_millis(1))
+}
+
 /// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
 pub fn datagram_max(peer: SocketAddr) -> usize {
     if peer.is_ipv4() { 65_507 } else { 65_527 }
@@ -109,6 +132,17 @@ mod tests {
         assert_eq!(text.lines().count(), 1);
         assert!(text.contains("127.0.0.2:5000") && text.contains("\\x1b"));
         assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn time_left_ends_at_the_deadline() {
+        let now = Instant::now();
+        let left = time_left(now + Duration::from_secs(2)).unwrap();
+        assert!(
+            left <= Duration::from_secs(2) && left > Duration::from_secs(1)
+        );
+        assert_eq!(time_left(now), None);
+        assert_eq!(time_left(now + Duration::from_micros(500)), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::io;
 use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::cli::{self, Net, Opt, Program, Set, Side};
 use common::lan;
@@ -28,6 +28,7 @@ use common::{BUFFER_SIZE, escape_control, explain, output};
 use common::{Bilingual, cli::Initial};
 use socket2::{Domain, Socket, Type};
 
+mod guard; // 不回复自己、别的服务端的回复、来得太快的来源，见 guard.rs
 mod loss; // --drop：故意丢包，见 loss.rs
 
 fn main() -> ExitCode {
@@ -45,6 +46,13 @@ fn run(args: &Args) -> io::Result<()> {
     let soc = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
     // ANCHOR_END: socket
 
+    // ANCHOR: dual_stack
+    // 原文没有这一步：绑定 `::` 时也接受 IPv4 客户端（双栈）。Linux、macOS
+    // 默认如此，Windows 默认只收 IPv6，所以明说；个别系统不支持，就只收 IPv6。
+    //    — Python: soc.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    let dual_stack = addr.is_ipv6() && soc.set_only_v6(false).is_ok();
+    // ANCHOR_END: dual_stack
+
     // ANCHOR: bind
     // 2. 绑定地址 — Python: soc.bind(adds)，adds = (hostname, 10000)
     //    UDP 没有 TIME_WAIT，重启不需要 SO_REUSEADDR；不设它，端口被占时
@@ -59,7 +67,7 @@ fn run(args: &Args) -> io::Result<()> {
     // 照常收发数据报，来不及显示的行丢掉并计数。
     output::start();
     // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
-    for line in lan::hints(soc.local_addr()?, lan::Kind::Udp) {
+    for line in lan::hints(soc.local_addr()?, lan::Kind::Udp, dual_stack) {
         println!("{line}");
     }
 
@@ -67,6 +75,8 @@ fn run(args: &Args) -> io::Result<()> {
     let mut buf = vec![0; DATAGRAM_MAX];
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
     let mut loss = loss::Loss::new(args.drop, args.seed); // --drop P
+    // 伪造来源的数据报不能让服务端回复自己、或和另一个服务端互相回复到永远。
+    let mut guard = guard::Guard::new(soc.local_addr()?, lan::local_addrs());
     // ANCHOR: recvfrom
     loop {
         // 3. 接收数据和发送方地址 — Python: data, add = soc.recvfrom(1024)
@@ -95,11 +105,23 @@ fn run(args: &Args) -> io::Result<()> {
 
         // 原文没有这一步：--drop 时假装一部分数据报在路上丢了，不回复。
         if loss.drop_this() {
+            if args.quiet {
+                // --quiet：不逐条打印，只在 stderr 汇总丢了多少个。
+                output::counted("故意丢弃 / dropped on purpose");
+                continue;
+            }
             let val = escape_control(&val);
             println!(
                 "（故意丢弃 {add} 发来的数据报 {val}，不回复 \
                  / dropped the datagram from {add} on purpose: no reply）"
             );
+            continue;
+        }
+
+        // 原文没有这一步：来源是自己、内容本身是回复、或同一来源太快时不回复，
+        // 否则一个伪造来源的数据报就能让服务端回复到永远（见 guard.rs）。
+        if let Err(why) = guard.check(add, data, Instant::now()) {
+            output::repeated(why.kind(), why.line(add));
             continue;
         }
 
