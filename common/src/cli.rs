@@ -90,6 +90,8 @@ pub enum Set<A> {
     Millis(Field<A, Duration>),
     /// Seconds, 0.001 to 86400 (a timeout of 0 cannot be set).
     Seconds(Field<A, Duration>),
+    /// A whole number, at least 1.
+    Count(Field<A, i32>),
     /// A URL (http-get, http-raw): given at most once.
     Url(Field<A, String>),
     /// Anything else: read and checked by the program's own function.
@@ -232,6 +234,7 @@ impl<A> Opt<A> {
                 *field(args) = Duration::from_millis(value.number("毫秒数")?);
             }
             Set::Seconds(field) => *field(args) = value.seconds()?,
+            Set::Count(field) => *field(args) = value.at_least_one()?,
             Set::Url(field) if field(args).is_empty() => {
                 *field(args) = value.text()?;
             }
@@ -285,6 +288,17 @@ pub const fn timeout<A>(
         en: "seconds to wait for an answer",
         default: Initial::Value(default),
         set: Set::Seconds(field),
+    }
+}
+
+/// `--backlog <N>`：listen() 的排队上限（tcp-server 和它的 backlog 示例）。
+pub const fn backlog<A>(field: Field<A, i32>, default: &'static str) -> Opt<A> {
+    Opt {
+        flags: "--backlog <N>",
+        zh: "listen() 的排队上限",
+        en: "listen() backlog",
+        default: Initial::Value(default),
+        set: Set::Count(field),
     }
 }
 
