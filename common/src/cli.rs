@@ -449,7 +449,7 @@ impl<A: Default> Program<A> {
         if let Some((side, net)) = self.net {
             let net = net(args);
             if net.host.is_empty() {
-                net.host = crate::default_host();
+                net.host = crate::host::default_host();
             }
             if let Side::Client(server) = side {
                 net.server = server;

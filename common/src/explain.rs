@@ -56,7 +56,7 @@ pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
 ///
 /// `options` are the client's `--host`/`--port` as given (see
 /// [`crate::cli::Net::start_server`]).
-pub fn server_command(server: &str, options: &[String]) -> String {
+pub(crate) fn server_command(server: &str, options: &[String]) -> String {
     if options.is_empty() {
         format!("cargo run -p {server}")
     } else {
@@ -198,7 +198,7 @@ pub fn lines(err: &io::Error) -> String {
 }
 
 /// 一个错误的中英文两半：已有说明的原样取出，其余的套上“出错了”。
-pub fn bilingual(err: &io::Error) -> Bilingual {
+pub(crate) fn bilingual(err: &io::Error) -> Bilingual {
     match err.get_ref().and_then(|e| e.downcast_ref::<Bilingual>()) {
         Some(said) => said.clone(),
         None => {
