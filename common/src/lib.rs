@@ -8,6 +8,7 @@ pub mod cli;
 pub mod explain;
 pub mod host;
 pub mod lan;
+pub mod messages;
 pub mod output;
 pub mod text;
 pub mod trace;

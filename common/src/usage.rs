@@ -1,16 +1,10 @@
-//! 用法错误和帮助文字的排版，所有程序共用。
+//! 用法错误和帮助文字的排版，所有程序共用（由 [`crate::cli`] 调用）。
 //!
-//! Usage errors and the layout of `--help`, shared by every program's
-//! parser (the socket programs' in [`crate::cli`], the HTTP programs' own):
-//!
-//! - a usage error is a Chinese line, an English line, and a line naming
-//!   `--help`; what was wrong is quoted (escaped, so an argument cannot
-//!   retitle the terminal), and a near miss gets "did you mean";
-//! - `--help` has the conventional layout (`Usage:`, `Arguments:`,
-//!   `Options:`, `<VALUE>` placeholders), each entry a Chinese line then
-//!   an English line, defaults written out in both;
-//! - the program is named as it was started: `cargo run -p NAME --` under
-//!   cargo, the binary's name otherwise.
+//! A usage error is a Chinese line, an English line and a line naming
+//! `--help`; what was wrong is quoted and escaped, a near miss gets "did you
+//! mean". `--help` has the conventional layout (`Usage:`, `Options:`,
+//! `<VALUE>`), each entry in both languages. The program is named as it was
+//! started: `cargo run -p NAME --` under cargo, the binary's name otherwise.
 
 use std::ffi::OsStr;
 use std::fmt;

@@ -29,7 +29,10 @@ const REACHED_OTHERWISE: &[(&str, &str)] = &[
         "cli::Field",
         "the type of every option's `|args| &mut args.x`",
     ),
-    ("cli::Each", "what `for message in &args.messages` iterates"),
+    (
+        "messages::Each",
+        "what `for message in &args.messages` iterates",
+    ),
     (
         "cli::Parsed",
         "what Program::parse_from gives the programs' tests",
