@@ -427,6 +427,53 @@ fn finish(mut running: Running, deadline: Duration) -> Finished {
     }
 }
 
+/// 书里展示的一段输出：`docs/src/output/NAME`，由跑这个演示的测试核对。
+///
+/// The book includes `docs/src/output/NAME`; the test that runs the demo
+/// calls this with what the program printed, so that the demo runs once
+/// (here) and not again in docs/check.py. The two are compared with every
+/// `127.0.0.1:PORT` masked (ports change from run to run); with
+/// `UPDATE_BOOK=1` the file is rewritten instead. `server_port` is shown
+/// as the default 10000, as in the book's commands (docs/check.py's
+/// `as_default_port` does the same).
+pub fn book_output(name: &str, printed: &str, server_port: Option<u16>) {
+    let path = workspace().join("docs/src/output").join(name);
+    let mut shown = printed.to_string();
+    if let Some(port) = server_port {
+        // As the reader sees it with the default port, which no command names.
+        shown = shown.replace(&format!(" --port {port}"), "");
+        shown = shown.replace(&format!(":{port}"), ":10000");
+    }
+    if std::env::var_os("UPDATE_BOOK").is_some() {
+        std::fs::write(&path, &shown).unwrap();
+        return;
+    }
+    let book = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        mask_ports(&book),
+        mask_ports(&shown),
+        "docs/src/output/{name} is not what the program prints now; \
+         rewrite it with UPDATE_BOOK=1 and the same cargo test"
+    );
+}
+
+/// `127.0.0.1:54684` → `127.0.0.1:PORT`.
+fn mask_ports(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (head, tail) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(head);
+        let digits = tail.len()
+            - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(if digits > 0 { "PORT" } else { "" });
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A server that has printed its first line, which ends with its address.
 pub struct Server {
     pub process: Running,
