@@ -1,10 +1,9 @@
 //! 15.2.2 TCP 服务端：每来一个客户端就开一个线程，把收到的话加上
 //! `服务端接收到数据：` 回给它，直到对方发 `end` 或断开。
-//!
-//! 运行 `cargo run -p tcp-server`，然后在另一个终端运行 `cargo run -p
-//! tcp-client`，或者用 nc 手动聊：`nc -N $(hostname) 10000`（每行一条，end 结束）。
-//! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑端口；`--delay-ms 0` 去掉
-//! `sleep(1)`；全部选项见 `--help`。课堂上才需要的东西在 `classroom.rs` 里。
+//! 运行 `cargo run -p tcp-server`，另一个终端运行 `cargo run -p tcp-client`，或用 nc 聊：
+//! `nc -N $(hostname) 10000`（每行一条，end 结束）。给全班用：`--host 0.0.0.0`；
+//! `--port 0` 让系统挑端口；`--delay-ms 0` 去掉 `sleep(1)`；全部选项见 `--help`。
+//! 课堂上才需要的东西（连接数上限、超时……）在 `classroom.rs` 里。
 
 use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -52,8 +51,9 @@ fn run(args: Args) -> io::Result<()> {
 
     // ANCHOR: listen
     // 3. 开始监听 — Python: soc.listen(5)
-    //    原文的 5 在全班同时连上来时会排满（实测见 bench/results.md），
-    //    所以默认 1024；--backlog 5 重现原文。
+    //    全班同一秒连上来时 5 个名额会排满：多出的连接请求被丢掉，客户端约 1 秒后重发，
+    //    队列一直满着才会超时（实测见 bench/results.md）。所以默认 1024（Linux 5.4
+    //    之前和 macOS 上系统还会把它限到 somaxconn = 128）；重现原文用 --backlog 5。
     soc.listen(args.backlog)?;
     // ANCHOR_END: listen
 

@@ -104,11 +104,8 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
     let key: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
     if !built.contains(&key) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet"])
-            .args(args)
-            .current_dir(workspace());
+        let mut cmd = cargo();
+        cmd.args(["build", "--quiet"]).args(args);
         if profile_dir.file_name().is_some_and(|p| p == "release") {
             cmd.arg("--release");
         }
@@ -122,25 +119,39 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
 }
 
 /// The path of an example (an exercise's answer) of `package`, built if
-/// needed: `cargo build` for tests builds no examples.
+/// needed: the same as [`example`].
 pub fn example_bin(package: &str, name: &str) -> PathBuf {
-    let bin_dir = bin(package);
-    let profile_dir = bin_dir.parent().expect("target/<profile>");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--quiet", "-p", package, "--example", name])
-        .current_dir(workspace());
-    if profile_dir.file_name().is_some_and(|p| p == "release") {
-        cmd.arg("--release");
+    example(package, name)
+}
+
+/// `cargo` run in the workspace as a student runs it: without the
+/// variables cargo sets for this test process. A build script that reads
+/// one of them (ring's reads `CARGO_MANIFEST_DIR`) would otherwise see
+/// another value than in `cargo run -p NAME`, and every program built here
+/// would be built again, dependencies and all, by the student's next
+/// `cargo run`.
+pub fn cargo() -> Command {
+    let exe = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(workspace());
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || [
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            cmd.env_remove(name.as_ref());
+        }
     }
-    let status = cmd.status().expect("run cargo build");
-    assert!(
-        status.success(),
-        "cargo build -p {package} --example {name}"
-    );
-    profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    cmd
 }
 
 /// A command for one of the chapter's programs.
