@@ -5,9 +5,9 @@
     python3 docs/browser_check.py --self-test  # show that it catches a broken book
 
 It fails when
-  * a search (套接字 阻塞 超时 字节流 数据报 教师指南 前言 socket backlog) finds nothing,
-    misses a page it should find (every page whose text has the word), or
-    finds a page whose text does not have the word;
+  * a search (套接字 阻塞 超时 字节流 数据报 教师指南 前言 socket backlog 粘包 字节序
+    非阻塞) finds nothing, misses a page it should find (every page whose text
+    has the word), or finds a page whose text does not have the word;
   * a search for a word on no page (qwerty zzzz xylophone 麒麟) finds anything;
   * a table cell breaks an identifier at 1280 px ("socket.SOCK_ST⏎REAM",
     "-⏎-step"): a line may break only at a space or after "." or "::";
@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 SHOTS = TARGET / "book-screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-SEARCHES = ["套接字", "阻塞", "超时", "字节流", "数据报", "教师指南", "前言", "socket", "backlog"]
+SEARCHES = ["套接字", "阻塞", "超时", "字节流", "数据报", "教师指南", "前言", "socket", "backlog",
+            "粘包", "字节序", "非阻塞"]
 # Words no page has: each must find nothing. Latin ones, because Pagefind
 # returns near matches for them ("zzzz" finds "z"), and a Chinese one.
 ABSENT = ["qwerty", "zzzz", "xylophone", "麒麟"]

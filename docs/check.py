@@ -307,23 +307,55 @@ def stages():
         b = (source / f"{new}.rs").read_text(encoding="utf-8").splitlines(keepends=True)
         diff = difflib.unified_diff(a, b, f"{old}.rs", f"{new}.rs", n=1)
         outputs[f"stage-{new}.diff"] = "".join(diff)
+    # The step from the last typed stage to the finished server, in one diff.
+    a = (source / "3-threads.rs").read_text(encoding="utf-8").splitlines(keepends=True)
+    b = (ROOT / "tcp-server/src/main.rs").read_text(encoding="utf-8").splitlines(keepends=True)
+    b = [line for line in b if "ANCHOR" not in line]  # the book's markers, not code
+    diff = difflib.unified_diff(a, b, "examples/3-threads.rs", "src/main.rs", n=1)
+    outputs["stage-main.diff"] = "".join(diff)
 
     def start(name):
-        proc = Proc([str(TARGET / "examples" / (name + EXE)), "--host", "127.0.0.1", "--port", "0"])
+        proc = Proc([str(TARGET / "examples" / (name + EXE)), "127.0.0.1:0"])
         proc.wait_for("\n", proc.stdout)
         return proc, int(proc.stdout().splitlines()[0].rsplit(":", 1)[1])
 
+    def as_stage_default(text, port):
+        """As `cargo run -p tcp-server --example NAME` prints it: the
+        stages listen on 0.0.0.0:10000 unless given an address."""
+        text = text.replace(f"正在监听 127.0.0.1:{port}", "正在监听 0.0.0.0:10000")
+        return as_default_port(text, port)
+
     srv, port = start("1-accept")
-    socket.create_connection(("127.0.0.1", port), timeout=DEADLINE).close()
-    srv.finish()
-    outputs["stage-1-accept.txt"] = as_default_port(srv.stdout(), port)
+    for _ in range(2):
+        with socket.create_connection(("127.0.0.1", port), timeout=DEADLINE) as s:
+            s.recv(16)  # the server closes at once
+    srv.wait_until(lambda out: out.count("连接") == 2, srv.stdout)
+    srv.p.kill()
+    outputs["stage-1-accept.txt"] = as_stage_default(srv.stdout(), port)
 
     srv, port = start("2-echo")
     for message in ("第一位", "第二位"):
         run("tcp-client", "--host", "127.0.0.1", "--port", str(port), message)
     srv.wait_until(lambda out: out.count("服务端处理完成") == 2, srv.stdout)
     srv.p.kill()
-    outputs["stage-2-echo.txt"] = as_default_port(srv.stdout(), port)
+    outputs["stage-2-echo.txt"] = as_stage_default(srv.stdout(), port)
+
+    # 5-nonblocking: three clients at once, one thread.
+    srv, port = start("5-nonblocking")
+    held = []
+    for message in ("第一位", "第二位", "第三位"):
+        s = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+        s.sendall(message.encode())
+        recv_until(s, lambda d, m=message: d.endswith(m.encode()))
+        held.append(s)
+    for s in held:
+        s.sendall(b"end")
+        s.close()
+    srv.wait_until(lambda out: out.count("服务端处理完成") == 3, srv.stdout)
+    tasks = len(os.listdir(f"/proc/{srv.p.pid}/task")) if os.path.isdir("/proc") else 2
+    srv.p.kill()
+    text = as_stage_default(srv.stdout(), port)
+    outputs["stage-5-nonblocking.txt"] = text + f"$ ls /proc/$(pgrep -f 5-nonblocking)/task | wc -l\n{tasks}\n"
 
     # 4-pool with its 8 workers busy and its queue of 32 full: one more.
     srv, port = start("4-pool")
@@ -508,12 +540,83 @@ def exercises():
     }
 
 
+# --- message boundaries, ports, connected UDP ----------------------------
+
+
+def boundaries():
+    """The page on message boundaries: one message in six sends against the
+    chapter's server, then both framings against their Rust servers and
+    against the Python peer that splits every reply into single bytes."""
+    subprocess.run(["cargo", "build", "--quiet", "-p", "tcp-client", "--examples"], cwd=ROOT, check=True)
+    outputs = {}
+    srv, port = server("tcp-server", "--delay-ms", "0")
+    split = Proc([sys.executable, str(ROOT / "tests/py/tcp_split.py"), "127.0.0.1", port]).finish()
+    srv.p.kill()
+    outputs["boundaries-split.txt"] = split.stdout()
+
+    def example(name, *args):
+        return Proc([str(TARGET / "examples" / (name + EXE)), *args])
+
+    for framing in ("lines", "length"):
+        srv = example(f"{framing}-server", "127.0.0.1:0")
+        srv.wait_for("\n", srv.stdout)
+        port = srv.stdout().splitlines()[0].rsplit(":", 1)[1]
+        client = example(f"{framing}-client", f"127.0.0.1:{port}").finish()
+        srv.wait_for("服务端处理完成", srv.stdout)
+        srv.p.kill()
+        server_text = srv.stdout().replace(f"正在监听 127.0.0.1:{port}", "正在监听 0.0.0.0:10000")
+        outputs[f"boundaries-{framing}-server.txt"] = as_default_port(server_text, port)
+        outputs[f"boundaries-{framing}.txt"] = client.stdout()
+        peer, address = py_peer("framing_peer.py", "server", framing, "split")
+        against = example(f"{framing}-client", address).finish()
+        peer.p.kill()
+        outputs[f"boundaries-{framing}-py-split.txt"] = against.stdout()
+    return outputs
+
+
+def ports():
+    """Two clients of one server: `ss -tn` shows one listening port and two
+    connections, told apart by the clients' ephemeral ports."""
+    srv, port = server("tcp-server", "--delay-ms", "0")
+    clients = [socket.create_connection(("127.0.0.1", int(port)), timeout=DEADLINE) for _ in range(2)]
+    srv.wait_until(lambda out: out.count("连接") >= 2, srv.stdout)
+    cmd = ["-tn", "state", "established", f"( sport = :{port} or dport = :{port} )"]
+    wait_true(lambda: ss(*cmd).count("\n") == 5, "four ESTAB lines")
+    text = "$ ss -tn state established '( sport = :10000 or dport = :10000 )'\n" + ss(*cmd)
+    for c in clients:
+        c.close()
+    srv.p.kill()
+    return {"ports-ss.txt": as_default_port(text, port)}
+
+
+def udp_connected():
+    """udp-client --example connected: against udp-server, and against a
+    port nothing listens on (refused at once on Linux)."""
+    subprocess.run(["cargo", "build", "--quiet", "-p", "udp-client", "--example", "connected"], cwd=ROOT, check=True)
+    exe = str(TARGET / "examples" / ("connected" + EXE))
+    srv, port = server("udp-server")
+    talk = Proc([exe, f"127.0.0.1:{port}"]).finish()
+    srv.p.kill()
+    closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    refused = Proc([exe, f"127.0.0.1:{closed_port}"]).finish()
+    text = f"$ cargo run -p udp-client --example connected -- 127.0.0.1:9999\n"
+    text += refused.stdout() + refused.stderr()
+    return {
+        "udp-connected.txt": as_default_port(talk.stdout(), port),
+        "udp-connected-refused.txt": as_default_port(text, str(closed_port), "9999"),
+    }
+
+
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
     socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
     udp_loss,
     python_peers, backlog, reuse, http_python,
     exercises,
+    boundaries, ports, udp_connected,
 ]
 # Captured by the Rust test that already runs the same demo, not here
 # (tests/src/lib.rs book_output; UPDATE_BOOK=1 cargo test -p chapter-tests

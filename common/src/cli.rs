@@ -578,35 +578,6 @@ fn set_net(
     Ok(())
 }
 
-/// 课堂分步示例的命令行：只有 `--host`/`--port`（`--port 0` 由系统挑选）。
-///
-/// The live-coding stages of tcp-server (`cargo run -p tcp-server
-/// --example 1-accept`) take only the host and the port:
-/// `Spec::stage("tcp-server --example 1-accept").parse()` gives their
-/// [`Net`] (`Args`). Goes once the stages parse their two options with std.
-pub struct Spec(&'static str);
-
-/// What a stage's `parse()` gives: the host and the port.
-pub type Args = Net;
-
-impl Spec {
-    /// `command` is what follows `cargo run -p` in `--help`.
-    pub const fn stage(command: &'static str) -> Spec {
-        Spec(command)
-    }
-
-    pub fn parse(&self) -> Net {
-        Program {
-            name: self.0,
-            version: env!("CARGO_PKG_VERSION"),
-            about: "tcp-server 分步示例 / a live-coding stage of tcp-server",
-            net: Some((Side::Server, |net| net)),
-            ..Program::NONE
-        }
-        .parse()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -780,8 +751,9 @@ mod tests {
     }
 
     #[test]
-    fn a_stage_takes_host_and_port_only() {
+    fn a_program_may_take_host_and_port_only() {
         let stage = Program::<Net> {
+            // an example that needs nothing else
             name: "tcp-server --example 1-accept",
             net: Some((Side::Server, |net| net)),
             ..Program::NONE

@@ -1,48 +1,28 @@
-//! tcp-server 分步 1/4：接受一个客户端，打印它的地址，然后结束。
-//!
-//! ```text
-//! cargo run -p tcp-server --example 1-accept
-//! nc -N $(hostname) 10000          # 在另一个终端连上来
-//! ```
-//!
-//! 下一步 2-echo：和客户端一问一答。
-
-use std::io;
-use std::net::TcpListener;
-use std::process::ExitCode;
-
-use common::cli::{Args, Spec};
-use common::explain;
-use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
+//! 15.2.2 分步 1/5，接受连接：cargo run -p tcp-server --example 1-accept
+//! [-- IP:端口]；另开终端：cargo run -p tcp-client 或 nc -N 127.0.0.1 10000
 use socket2::{Domain, Socket, Type};
-
+use std::net::{SocketAddr, TcpListener};
+use std::{env, io, process::ExitCode};
 fn main() -> ExitCode {
-    let args = Spec::stage("tcp-server --example 1-accept").parse();
-    common::exit_code(run(&args))
+    let Err(err) = run(); // run 只在启动失败时返回
+    eprintln!("无法启动：地址写成 IP:端口；端口被占用就换一个 / {err}");
+    ExitCode::FAILURE
 }
-
-fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
-
-    // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+fn run() -> io::Result<std::convert::Infallible> {
+    let arg = env::args().nth(1).unwrap_or("0.0.0.0:10000".into());
+    let addr: SocketAddr = arg.parse().map_err(io::Error::other)?;
+    // 1. 创建套接字 — Python: socket.socket(AF_INET, SOCK_STREAM)
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    if cfg!(unix) {
-        soc.set_reuse_address(true)?; // 停掉后能马上在同一端口重启
-    }
-
-    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
-    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
-
-    // 3. 开始监听 — Python: soc.listen(5)（一个班同时连时会排满，有人多等约 1 秒）
-    soc.listen(1024)?;
+    soc.set_reuse_address(cfg!(unix))?; // Unix：停掉后马上能在原端口重启
+    soc.bind(&addr.into())?; // 2. 绑定 — Python: soc.bind((hostname, 10000))
+    soc.listen(1024)?; // 3. 监听 — Python: soc.listen(5)；排满时有人多等约 1 秒
     let listener = TcpListener::from(soc);
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
-
-    // 4. 等一个客户端连上来，这里会阻塞 — Python: sock, addr = soc.accept()
-    let (sock, peer) = listener.accept()?;
-    println!("接受到: {peer} 连接");
-
-    // 6. 关闭连接 — Python: sock.close()
-    drop(sock);
-    Ok(())
+    loop {
+        // 4. 等客户端连上来（会阻塞；出错就接着等）— Python: soc.accept()
+        if let Ok((sock, peer)) = listener.accept() {
+            println!("接受到: {peer} 连接");
+            drop(sock); // 6. 关闭连接 — Python: sock.close()
+        }
+    }
 }

@@ -1,95 +1,45 @@
-//! tcp-server 分步 3/4：每个客户端一个线程，大家同时聊——这就是 15.2.2 的样子。
-//!
-//! ```text
-//! cargo run -p tcp-server --example 3-threads
-//! cargo run -p tcp-client          # 开几个终端同时连
-//! ```
-//!
-//! 下一步 4-pool：全班一拥而上时，线程数也有上限。
-
+//! 15.2.2 分步 3/5，每人一个线程：cargo run -p tcp-server --example 3-threads
+//! [-- IP:端口]；另开终端：cargo run -p tcp-client 或 nc -N 127.0.0.1 10000
+use socket2::{Domain, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::ExitCode;
-use std::thread;
-use std::time::Duration;
-
-use common::cli::{Args, Spec};
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
-use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
-use socket2::{Domain, Socket, Type};
-
+use std::{env, process::ExitCode, thread};
 fn main() -> ExitCode {
-    let args = Spec::stage("tcp-server --example 3-threads").parse();
-    common::exit_code(run(&args))
+    let Err(err) = run(); // run 只在启动失败时返回
+    eprintln!("无法启动：地址写成 IP:端口；端口被占用就换一个 / {err}");
+    ExitCode::FAILURE
 }
-
-fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
-
-    // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+fn run() -> io::Result<std::convert::Infallible> {
+    let arg = env::args().nth(1).unwrap_or("0.0.0.0:10000".into());
+    let addr: SocketAddr = arg.parse().map_err(io::Error::other)?;
+    // 1. 创建套接字 — Python: socket.socket(AF_INET, SOCK_STREAM)
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    if cfg!(unix) {
-        soc.set_reuse_address(true)?; // 停掉后能马上在同一端口重启
-    }
-
-    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
-    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
-
-    // 3. 开始监听 — Python: soc.listen(5)（一个班同时连时会排满，有人多等约 1 秒）
-    soc.listen(1024)?;
+    soc.set_reuse_address(cfg!(unix))?; // Unix：停掉后马上能在原端口重启
+    soc.bind(&addr.into())?; // 2. 绑定 — Python: soc.bind((hostname, 10000))
+    soc.listen(1024)?; // 3. 监听 — Python: soc.listen(5)；排满时有人多等约 1 秒
     let listener = TcpListener::from(soc);
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
-
     loop {
-        // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
-        let (sock, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(err) => {
-                // 例如打开的连接太多：说一声，稍等再试，服务端不退出。
-                eprintln!("accept() 出错，稍后重试 / accept failed: {err}");
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
-        // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let spawned = thread::Builder::new().spawn(move || do_tcp(sock, peer));
-        if let Err(err) = spawned {
-            // 线程没开成：sock 随闭包一起丢弃，这个连接就此关闭。
-            eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
+        // 4. 等客户端连上来（会阻塞；出错就接着等）— Python: soc.accept()
+        if let Ok((sock, peer)) = listener.accept() {
+            // 每人一个线程，开不成就断开 — Python: threading.Thread(…)
+            let _ = thread::Builder::new().spawn(move || do_tcp(sock, peer));
         }
     }
 }
-
-/// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
+/// 和一个客户端的整段对话 — Python: def do_tcp(sock, addr)
 fn do_tcp(mut sock: TcpStream, peer: SocketAddr) {
     println!("接受到: {peer} 连接");
-
-    // 5. 收发数据，直到收到 end 或对方断开
-    if let Err(err) = talk(&mut sock, peer) {
-        // 对方重置了连接之类：记一行，服务端照常运行。
-        eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
+    let mut buf = [0; 1024];
+    // 5. 收发，直到 end 或对方关闭 — Python: data = sock.recv(1024)
+    while let Ok(n @ 1..) = sock.read(&mut buf)
+        && buf[..n].trim_ascii() != b"end"
+    {
+        let data_val = String::from_utf8_lossy(&buf[..n]);
+        println!("{peer} 说: {}", data_val.escape_debug()); // 控制字符转义
+        // 回复；写失败时下一次 recv 也会失败 — Python: sock.send(…)
+        let reply = format!("服务端接收到数据：{data_val}");
+        let _ = sock.write_all(reply.as_bytes());
     }
-
-    // 6. 关闭连接 — Python: sock.close()
-    drop(sock);
-    println!("服务端处理完成");
-}
-
-/// 第 5 步的循环：recv 一次，回复一次。
-fn talk(sock: &mut TcpStream, peer: SocketAddr) -> io::Result<()> {
-    let mut buf = [0; BUFFER_SIZE];
-    let mut decoder = Utf8Stream::new(); // 被切开的汉字留到下次拼好
-    loop {
-        // Python: data = sock.recv(1024)
-        let n = sock.read(&mut buf)?;
-        let data_val = decoder.decode(&buf[..n]);
-        // 0 字节：对方关闭了连接 — Python: if not data or data_val == 'end'
-        if n == 0 || data_val.trim() == "end" {
-            return Ok(());
-        }
-        println!("{peer} 说: {}", escape_control(&data_val));
-        // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
-        let answer = format!("服务端接收到数据：{data_val}");
-        sock.write_all(answer.as_bytes())?;
-    }
+    println!("服务端处理完成"); // 6. sock 在此丢掉即关闭 — Python: sock.close()
 }

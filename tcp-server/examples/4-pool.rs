@@ -1,25 +1,14 @@
-//! tcp-server 分步 4/4：线程池。线程数固定，全班一拥而上也不会无限开线程；
-//! 线程都在忙时新连接排队，队伍也满了就告诉对方“已满”并断开。
+//! 15.2.2 分步 4/5，线程池：cargo run -p tcp-server --example 4-pool
+//! [-- IP:端口]；另开终端：cargo run -p tcp-client 或 nc -N 127.0.0.1 10000
 //!
-//! ```text
-//! cargo run -p tcp-server --example 4-pool
-//! cargo run -p tcp-client          # 开几个终端同时连
-//! ```
-//!
-//! 线程池的大小和队伍的长度见下面的 WORKERS 和 QUEUE。
-
+//! 线程数固定（WORKERS），全都在忙时新连接排队（QUEUE），队伍也满了就告诉
+//! 对方“已满”并断开：不管来多少客户端，线程数都是 1 + WORKERS。
+use socket2::{Domain, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, TrySendError};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
-
-use common::cli::{Args, Spec};
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
-use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
-use socket2::{Domain, Socket, Type};
+use std::{env, process::ExitCode, thread};
 
 /// 线程池里的线程数：最多同时服务这么多个客户端。
 const WORKERS: usize = 8;
@@ -29,24 +18,19 @@ const QUEUE: usize = 32;
 const FULL: &str = "服务端已满，请稍后再试 / server full, try again later";
 
 fn main() -> ExitCode {
-    let args = Spec::stage("tcp-server --example 4-pool").parse();
-    common::exit_code(run(&args))
+    let Err(err) = run(); // run 只在启动失败时返回
+    eprintln!("无法启动：地址写成 IP:端口；端口被占用就换一个 / {err}");
+    ExitCode::FAILURE
 }
 
-fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
-
-    // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+fn run() -> io::Result<std::convert::Infallible> {
+    let arg = env::args().nth(1).unwrap_or("0.0.0.0:10000".into());
+    let addr: SocketAddr = arg.parse().map_err(io::Error::other)?;
+    // 1. 创建套接字 — Python: socket.socket(AF_INET, SOCK_STREAM)
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    if cfg!(unix) {
-        soc.set_reuse_address(true)?; // 停掉后能马上在同一端口重启
-    }
-
-    // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
-    soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
-
-    // 3. 开始监听 — Python: soc.listen(5)（一个班同时连时会排满，有人多等约 1 秒）
-    soc.listen(1024)?;
+    soc.set_reuse_address(cfg!(unix))?; // Unix：停掉后马上能在原端口重启
+    soc.bind(&addr.into())?; // 2. 绑定 — Python: soc.bind((hostname, 10000))
+    soc.listen(1024)?; // 3. 监听 — Python: soc.listen(5)；排满时有人多等约 1 秒
     let listener = TcpListener::from(soc);
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
 
@@ -57,24 +41,18 @@ fn run(args: &Args) -> io::Result<()> {
         let jobs = Arc::clone(&jobs);
         thread::Builder::new().spawn(move || worker(&jobs))?;
     }
-
     loop {
-        // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
-        let (sock, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(err) => {
-                // 例如打开的连接太多：说一声，稍等再试，服务端不退出。
-                eprintln!("accept() 出错，稍后重试 / accept failed: {err}");
-                thread::sleep(Duration::from_millis(100));
-                continue;
+        // 4. 等客户端连上来（会阻塞；出错就接着等）— Python: soc.accept()
+        if let Ok((sock, peer)) = listener.accept() {
+            // 放进队列，由空闲的线程来服务；队伍满了就说一声，断开这一个。
+            if let Err(TrySendError::Full((mut sock, peer))) =
+                queue.try_send((sock, peer))
+            {
+                let _ = sock.write_all(FULL.as_bytes());
+                eprintln!(
+                    "队伍已满，拒绝了 {peer} / queue full, refused {peer}"
+                );
             }
-        };
-        // 放进队列，由空闲的线程来服务；队伍满了就说一声，断开这一个。
-        if let Err(TrySendError::Full((mut sock, peer))) =
-            queue.try_send((sock, peer))
-        {
-            let _ = sock.write_all(FULL.as_bytes());
-            eprintln!("队伍已满，拒绝了 {peer} / queue full, refused {peer}");
         }
     }
 }
@@ -82,48 +60,28 @@ fn run(args: &Args) -> io::Result<()> {
 /// 线程池里的一个线程：一个接一个地服务排队的客户端。
 fn worker(jobs: &Mutex<Receiver<(TcpStream, SocketAddr)>>) {
     loop {
-        // 取下一个连接。锁只在取的这一句里持有，服务时别的线程照样能取。
-        let job = match jobs.lock() {
-            Ok(jobs) => jobs.recv(),
-            Err(_) => return,
+        // 取下一个连接。锁只在这一句里持有，服务时别的线程照样能取。
+        let job = jobs.lock().map(|jobs| jobs.recv());
+        let Ok(Ok((sock, peer))) = job else {
+            return; // 队列关闭了：服务端在退出
         };
-        match job {
-            Ok((sock, peer)) => do_tcp(sock, peer),
-            Err(_) => return, // 队列关闭了：服务端在退出
-        }
+        do_tcp(sock, peer);
     }
 }
 
-/// 一个客户端的整段对话 — Python: def do_tcp(sock, addr)
+/// 和一个客户端的整段对话 — Python: def do_tcp(sock, addr)
 fn do_tcp(mut sock: TcpStream, peer: SocketAddr) {
     println!("接受到: {peer} 连接");
-
-    // 5. 收发数据，直到收到 end 或对方断开
-    if let Err(err) = talk(&mut sock, peer) {
-        // 对方重置了连接之类：记一行，服务端照常运行。
-        eprintln!("{}", explain::one_line(&explain::talk(err, peer)));
+    let mut buf = [0; 1024];
+    // 5. 收发，直到 end 或对方关闭 — Python: data = sock.recv(1024)
+    while let Ok(n @ 1..) = sock.read(&mut buf)
+        && buf[..n].trim_ascii() != b"end"
+    {
+        let data_val = String::from_utf8_lossy(&buf[..n]);
+        println!("{peer} 说: {}", data_val.escape_debug()); // 控制字符转义
+        // 回复；写失败时下一次 recv 也会失败 — Python: sock.send(…)
+        let reply = format!("服务端接收到数据：{data_val}");
+        let _ = sock.write_all(reply.as_bytes());
     }
-
-    // 6. 关闭连接 — Python: sock.close()
-    drop(sock);
-    println!("服务端处理完成");
-}
-
-/// 第 5 步的循环：recv 一次，回复一次。
-fn talk(sock: &mut TcpStream, peer: SocketAddr) -> io::Result<()> {
-    let mut buf = [0; BUFFER_SIZE];
-    let mut decoder = Utf8Stream::new(); // 被切开的汉字留到下次拼好
-    loop {
-        // Python: data = sock.recv(1024)
-        let n = sock.read(&mut buf)?;
-        let data_val = decoder.decode(&buf[..n]);
-        // 0 字节：对方关闭了连接 — Python: if not data or data_val == 'end'
-        if n == 0 || data_val.trim() == "end" {
-            return Ok(());
-        }
-        println!("{peer} 说: {}", escape_control(&data_val));
-        // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
-        let answer = format!("服务端接收到数据：{data_val}");
-        sock.write_all(answer.as_bytes())?;
-    }
+    println!("服务端处理完成"); // 6. sock 在此丢掉即关闭 — Python: sock.close()
 }

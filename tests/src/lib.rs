@@ -573,3 +573,58 @@ pub fn assert_clean(output: &str) {
         "a raw control character:\n{output:?}"
     );
 }
+
+/// A server whose stdout is a pipe nobody reads after its first line, as
+/// when it runs `> fifo` and the reader is stuck, or the projector's
+/// terminal is paused with Ctrl-S. Killed on drop.
+pub struct UnreadServer {
+    child: Child,
+    _stdout: std::process::ChildStdout,
+    pub addr: SocketAddr,
+}
+
+impl UnreadServer {
+    /// Starts `cmd` with `args` and reads only its first line (with a
+    /// deadline), which ends with the bound address.
+    pub fn start(mut cmd: Command, args: &str) -> Self {
+        let mut child = cmd
+            .args(args.split(' '))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        // Read the first line in a thread, so a server that never prints
+        // it fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let mut stdout = stdout;
+            let mut line = Vec::new();
+            let mut byte = [0];
+            while stdout.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
+                line.push(byte[0]);
+            }
+            let first = String::from_utf8_lossy(&line).into_owned();
+            let _ = tx.send((first, stdout));
+        });
+        let Ok((first, stdout)) = rx.recv_timeout(START_DEADLINE) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?}: no first line");
+        };
+        let addr = first.rsplit(' ').next().unwrap().parse().unwrap();
+        UnreadServer {
+            child,
+            _stdout: stdout,
+            addr,
+        }
+    }
+}
+
+impl Drop for UnreadServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,8 +1,8 @@
 //! The live-coding stages of tcp-server (`cargo run -p tcp-server --example
-//! 1-accept` … `4-pool`): each prints its bound address first, takes only
-//! `--host`/`--port`, and does what its stage promises — one client and
-//! done; one client at a time; all at once; a bounded pool that says when
-//! it is full. Every server runs on 127.0.0.1 with `--port 0`.
+//! 1-accept` … `5-nonblocking`): each prints its bound address first, takes
+//! one optional `IP:PORT`, and does what its stage promises — and what the
+//! book says it does not survive, where the book says so. Every server runs
+//! on 127.0.0.1 with port 0.
 
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -10,16 +10,28 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Server, assert_clean, connect, example, read_exactly, reply,
-    round_trip, run, threads,
+    LIMIT, Server, UnreadServer, assert_clean, connect, example, read_exactly,
+    reply, round_trip, run, threads, workspace,
 };
 
 /// The pool's size and queue, as `4-pool.rs` sets them.
 const WORKERS: usize = 8;
 const QUEUE: usize = 32;
+
+/// The stages a teacher types from an empty file.
+const TYPED: [&str; 3] = ["1-accept", "2-echo", "3-threads"];
+const ALL: [&str; 6] = [
+    "1-accept",
+    "2-echo",
+    "3-threads",
+    "4-pool",
+    "4-pool-idle",
+    "5-nonblocking",
+];
 
 fn stage_command(name: &str) -> Command {
     let mut cmd = Command::new(example("tcp-server", name));
@@ -29,7 +41,7 @@ fn stage_command(name: &str) -> Command {
 
 fn stage(name: &str) -> Server {
     let mut cmd = stage_command(name);
-    cmd.args(["--host", "127.0.0.1", "--port", "0"]);
+    cmd.arg("127.0.0.1:0");
     let server = Server::start(cmd);
     let first = server.stdout();
     assert!(
@@ -39,21 +51,48 @@ fn stage(name: &str) -> Server {
     server
 }
 
+fn source(name: &str) -> String {
+    let path = workspace().join(format!("tcp-server/examples/{name}.rs"));
+    std::fs::read_to_string(path).unwrap()
+}
+
 #[test]
-fn stage_1_accepts_one_client_prints_its_address_and_ends() {
-    let mut server = stage("1-accept");
-    let mut client = connect(server.addr);
-    let me = client.local_addr().unwrap();
-    let (status, _) = server.process.wait(LIMIT);
-    assert!(status.success(), "{status:?}\n{}", server.stderr());
-    assert!(
-        server.stdout().contains(&format!("\n接受到: {me} 连接\n")),
-        "{}",
-        server.stdout()
-    );
-    // The server closed the connection: the client reads the end of it.
-    assert_eq!(client.read(&mut [0; 16]).unwrap(), 0);
-    assert_clean(&server.stdout());
+fn typed_stages_are_at_most_45_lines_of_std_and_socket2() {
+    for name in TYPED {
+        let text = source(name);
+        let lines = text.lines().count();
+        assert!(lines <= 45, "{name}: {lines} lines");
+        for line in text.lines().filter(|l| l.starts_with("use ")) {
+            assert!(
+                line.starts_with("use std::")
+                    || line.starts_with("use socket2::"),
+                "{name}: {line}"
+            );
+        }
+    }
+    // No stage leans on the workspace's helpers: std, socket2, and mio in
+    // the non-blocking one only.
+    for name in ALL {
+        let text = source(name);
+        assert!(!text.contains("common"), "{name} names common");
+        assert_eq!(text.contains("mio::"), name == "5-nonblocking", "{name}");
+    }
+}
+
+#[test]
+fn stage_1_accepts_prints_each_address_and_closes() {
+    let server = stage("1-accept");
+    for _ in 0..2 {
+        let mut client = connect(server.addr);
+        let me = client.local_addr().unwrap();
+        // The server closed the connection: the client reads its end.
+        assert_eq!(client.read(&mut [0; 16]).unwrap(), 0);
+        let out = server
+            .process
+            .stdout
+            .wait_for(LIMIT, |t| t.contains(&format!("\n接受到: {me} 连接\n")));
+        assert_clean(&out);
+    }
     assert!(server.stderr().is_empty(), "{}", server.stderr());
 }
 
@@ -90,6 +129,25 @@ fn stage_2_serves_one_client_at_a_time() {
 }
 
 #[test]
+fn stages_escape_control_characters_and_end_on_end() {
+    for name in ["2-echo", "3-threads", "4-pool", "5-nonblocking"] {
+        let server = stage(name);
+        let mut client = connect(server.addr);
+        let message = "清屏\u{1b}[2J响铃\u{7}";
+        // The reply is the message byte for byte; only the log escapes it.
+        assert_eq!(round_trip(&mut client, message), reply(message), "{name}");
+        client.write_all(b"end\n").unwrap();
+        assert_eq!(client.read(&mut [0; 16]).unwrap(), 0, "{name}");
+        let out = server
+            .process
+            .stdout
+            .wait_for(LIMIT, |t| t.contains("服务端处理完成"));
+        assert!(out.contains(r"说: 清屏\u{1b}[2J响铃\u{7}"), "{name}: {out}");
+        assert_clean(&out);
+    }
+}
+
+#[test]
 fn stage_3_serves_clients_at_once_and_survives_a_reset() {
     let server = stage("3-threads");
     let mut held = Vec::new();
@@ -113,10 +171,60 @@ fn stage_3_serves_clients_at_once_and_survives_a_reset() {
     assert_clean(&server.stderr());
 }
 
+/// What the book says stage 3 does not survive: its threads print
+/// straight to stdout, so a stdout nobody reads stops every conversation
+/// (tcp-server and 5-nonblocking print through a thread of their own).
+#[test]
+fn stage_3_stops_when_its_stdout_is_not_read() {
+    let server = UnreadServer::start(stage_command("3-threads"), "127.0.0.1:0");
+    stall_on_unread_stdout(&server);
+}
+
+/// Each round trip logs about 1 KB: with stdout unread, the server stops
+/// answering within 200 of them. Returns the client it stopped on.
+fn stall_on_unread_stdout(server: &UnreadServer) -> TcpStream {
+    let mut client = connect(server.addr);
+    client
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let message = "满".repeat(300);
+    let stopped = (0..500).position(|_| {
+        client.write_all(message.as_bytes()).is_err()
+            || client
+                .read_exact(&mut vec![0; reply(&message).len()])
+                .is_err()
+    });
+    let Some(round_trips) = stopped else {
+        panic!("500 round trips with stdout unread: the book is wrong")
+    };
+    assert!(round_trips < 200, "stopped only after {round_trips}");
+    client
+}
+
+/// What the book says about 4-pool with stdout unread: every worker ends
+/// up stuck printing, and the accepting thread can only say "full".
+#[test]
+fn stage_4_with_stdout_unread_soon_only_says_full() {
+    let server = UnreadServer::start(stage_command("4-pool"), "127.0.0.1:0");
+    let _stuck = stall_on_unread_stdout(&server);
+    // Seven more take the other workers (each stuck at its first line),
+    // 32 fill the queue; whoever comes after is told the server is full.
+    let _held: Vec<TcpStream> = (0..WORKERS + QUEUE + 10)
+        .map(|_| connect(server.addr))
+        .collect();
+    let mut late = connect(server.addr);
+    let mut told = String::new();
+    late.read_to_string(&mut told).unwrap();
+    assert_eq!(
+        told,
+        "服务端已满，请稍后再试 / server full, try again later"
+    );
+}
+
 /// Every worker of a pool busy with a client that has had one round trip
 /// and stays connected.
-fn occupy_workers(server: &Server) -> Vec<TcpStream> {
-    (0..WORKERS)
+fn occupy_workers(server: &Server, n: usize) -> Vec<TcpStream> {
+    (0..n)
         .map(|i| {
             let mut client = connect(server.addr);
             let message = format!("忙{i}");
@@ -130,7 +238,7 @@ fn occupy_workers(server: &Server) -> Vec<TcpStream> {
 fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
     let server = stage("4-pool");
     // Every worker busy with a client that stays connected.
-    let mut busy = occupy_workers(&server);
+    let mut busy = occupy_workers(&server, WORKERS);
     // These wait in the queue.
     let mut queued: Vec<TcpStream> =
         (0..QUEUE).map(|_| connect(server.addr)).collect();
@@ -161,64 +269,137 @@ fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
     assert_clean(&server.stdout());
 }
 
+/// Sends `total` bytes in 64 KB writes and never reads a reply, until the
+/// server stops taking them; returns how many it took.
+fn flood(mut client: TcpStream, total: usize) -> usize {
+    client.set_write_timeout(Some(LIMIT)).unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    while sent < total && client.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    sent
+}
+
 /// The answer to the book's exercise 3 (`4-pool-idle`): a client silent
-/// for 10 s is told so and dropped, and its worker serves the queue.
+/// for 10 s is told so and dropped, and so is one that sends and never
+/// reads the replies; either way its worker then serves the queue.
 #[test]
-fn the_exercise_answer_frees_a_worker_from_a_silent_client() {
+fn the_exercise_answer_frees_workers_from_silent_and_unread_clients() {
     let server = stage("4-pool-idle");
     let started = Instant::now();
-    let mut busy = occupy_workers(&server);
+    let mut silent = occupy_workers(&server, WORKERS / 2);
+    let floods: Vec<_> = occupy_workers(&server, WORKERS / 2)
+        .into_iter()
+        .map(|client| thread::spawn(move || flood(client, 8 << 20)))
+        .collect();
     let mut queued = connect(server.addr);
     assert_eq!(round_trip(&mut queued, "轮到我了"), reply("轮到我了"));
     // Not before the silent ones had been silent for 10 s.
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(9), "served after {waited:?}");
     let mut bye = String::new();
-    busy[0].read_to_string(&mut bye).unwrap();
+    silent[0].read_to_string(&mut bye).unwrap();
     assert_eq!(
         bye,
         "太久没说话，服务端断开了连接 / idle too long, disconnected"
     );
+    for flood in floods {
+        let sent = flood.join().unwrap();
+        assert!(sent < 8 << 20, "the server took all {sent} bytes unread");
+    }
     let out = server
         .process
         .stdout
-        .wait_for(LIMIT, |t| t.contains("秒没说话"));
+        .wait_for(LIMIT, |t| t.contains("发不出去"));
     assert!(out.contains(" 10 秒没说话，已断开"), "{out}");
 }
 
-#[test]
-fn stages_take_host_and_port_and_nothing_else() {
-    for name in ["1-accept", "2-echo", "3-threads", "4-pool", "4-pool-idle"] {
-        // As `cargo run -p tcp-server --example NAME` starts it: cargo
-        // sets these two, and the help names the command to type.
-        let mut cmd = stage_command(name);
-        cmd.arg("--help")
-            .env("CARGO", "cargo")
-            .env("CARGO_PKG_NAME", "tcp-server");
-        let done = run(cmd, LIMIT);
-        assert!(done.status.success(), "{name}: {done:?}");
-        let usage = format!("cargo run -p tcp-server --example {name} --");
-        assert!(done.stdout.contains(&usage), "{name}: {}", done.stdout);
-        assert!(!done.stdout.contains("--trace"), "{name}: {}", done.stdout);
-
-        let mut cmd = stage_command(name);
-        cmd.args(["--port", "0", "--trace"])
-            .env("CARGO", "cargo")
-            .env("CARGO_PKG_NAME", "tcp-server");
-        let done = run(cmd, LIMIT);
-        assert_eq!(done.status.code(), Some(2), "{name}: {done:?}");
-        assert!(done.stderr.contains(&usage), "{name}: {}", done.stderr);
-    }
+/// The soft limit on open files of this process, from /proc (Linux).
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 #[test]
-fn a_busy_port_is_explained() {
+fn stage_5_serves_2000_clients_at_once_with_at_most_2_threads() {
+    const CLIENTS: usize = 2000;
+    match open_files_limit() {
+        Some(n) if n < CLIENTS as u64 + 200 => {
+            eprintln!("skipped: ulimit -n is {n}, {CLIENTS} clients need more");
+            return;
+        }
+        None => {
+            eprintln!("skipped: no /proc/self/limits to count threads by");
+            return;
+        }
+        Some(_) => {}
+    }
+    let server = stage("5-nonblocking");
+    let started = Instant::now();
+    let mut clients: Vec<TcpStream> =
+        (0..CLIENTS).map(|_| connect(server.addr)).collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client.write_all(format!("同学{i}").as_bytes()).unwrap();
+    }
+    // All 2,000 connected at once, each with a question in flight.
+    let n = threads(server.process.id()).unwrap();
+    assert!(n <= 2, "{n} threads");
+    for (i, client) in clients.iter_mut().enumerate() {
+        let want = reply(&format!("同学{i}"));
+        let got = read_exactly(client, want.len());
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+    let n = threads(server.process.id()).unwrap();
+    assert!(n <= 2, "{n} threads");
+    eprintln!("{CLIENTS} clients served in {:?}", started.elapsed());
+    assert_clean(&server.stderr());
+}
+
+/// What 5-nonblocking survives that 3-threads and 4-pool do not: a stdout
+/// nobody reads, and a client that sends and never reads its replies.
+#[test]
+fn stage_5_serves_on_with_stdout_unread_and_a_client_that_never_reads() {
+    let server =
+        UnreadServer::start(stage_command("5-nonblocking"), "127.0.0.1:0");
+    let greedy = connect(server.addr);
+    let flooding = thread::spawn(move || flood(greedy, 8 << 20));
+    let message = "满".repeat(300);
+    let mut client = connect(server.addr);
+    for _ in 0..500 {
+        assert_eq!(round_trip(&mut client, &message), reply(&message));
+    }
+    // The flood stalls on its own unread replies; the others go on.
+    let mut other = connect(server.addr);
+    assert_eq!(round_trip(&mut other, "还在吗"), reply("还在吗"));
+    drop(server); // kills it: the flood's writes then fail and it ends
+    let sent = flooding.join().unwrap();
+    assert!(sent < 8 << 20, "the server took all {sent} bytes unread");
+}
+
+#[test]
+fn a_bad_address_or_a_busy_port_is_explained() {
     let server = stage("2-echo");
-    let mut cmd = stage_command("3-threads");
-    cmd.args(server.target());
-    let done = run(cmd, LIMIT);
-    assert_eq!(done.status.code(), Some(1), "{done:?}");
-    assert!(done.stderr.contains("already in use"), "{}", done.stderr);
-    assert_eq!(done.stderr.lines().count(), 2, "{}", done.stderr);
-    assert_clean(&done.stderr);
+    for name in ALL {
+        let mut cmd = stage_command(name);
+        cmd.arg(server.addr.to_string());
+        let done = run(cmd, LIMIT);
+        assert_eq!(done.status.code(), Some(1), "{name}: {done:?}");
+        assert!(
+            done.stderr.contains("端口被占用"),
+            "{name}: {}",
+            done.stderr
+        );
+        assert!(done.stderr.contains("in use"), "{name}: {}", done.stderr);
+        assert_clean(&done.stderr);
+
+        let mut cmd = stage_command(name);
+        cmd.arg("10000");
+        let done = run(cmd, LIMIT);
+        assert_eq!(done.status.code(), Some(1), "{name}: {done:?}");
+        assert!(done.stderr.contains("IP:端口"), "{name}: {}", done.stderr);
+        assert!(done.stderr.contains("invalid"), "{name}: {}", done.stderr);
+        assert_clean(&done.stderr);
+    }
 }
