@@ -37,6 +37,24 @@ fn lines(server: &Server) -> usize {
     server.stdout().lines().count() + server.stderr().lines().count()
 }
 
+/// The count in a server's summaries of lines left out, of the kind whose
+/// Chinese name is `kind` (`……另有 N 条同类消息未显示（kind）/ …`).
+fn summarized(stderr: &str, kind: &str) -> usize {
+    let tag = format!("（{kind}）");
+    stderr
+        .lines()
+        .filter(|l| l.contains(&tag))
+        .filter_map(|l| {
+            l.split("另有 ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum()
+}
+
 /// Sends `message` to `server` from a fresh socket and waits for the reply.
 fn answers(server: SocketAddr, message: &str) -> bool {
     let local = if server.is_ipv4() {
@@ -144,6 +162,53 @@ fn a_forged_datagram_starts_no_echo_loop() {
 }
 
 #[test]
+fn one_source_gets_its_burst_of_replies_then_a_rate() {
+    let _timed = timed();
+    const SENT: usize = 8000;
+    let server = Server::chapter("udp-server", &["--quiet"]);
+    let soc = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let start = Instant::now();
+    for i in 0..SENT {
+        soc.send_to(format!("d{i}").as_bytes(), server.addr)
+            .unwrap();
+        if i % 50 == 49 {
+            thread::sleep(Duration::from_millis(1)); // no kernel loss
+        }
+    }
+    let took = start.elapsed();
+    // A few lines, then (a second later) the summary with the rest.
+    let stderr = server
+        .process
+        .stderr
+        .wait_for(LIMIT, |t| t.contains("not shown (too fast)"));
+    assert!(
+        stderr.contains("不回复") && stderr.contains("每秒超过"),
+        "{stderr}"
+    );
+    let shown = stderr.lines().filter(|l| l.contains("每秒超过")).count();
+    let summarized = summarized(&stderr, "来得太快");
+    let refused = shown + summarized;
+    // A burst of 5,000, then 2,000 a second (the last term: slack for the
+    // time the server took to read them).
+    let answered_at_most = 5000.0 + 2000.0 * (took.as_secs_f64() + 0.5);
+    eprintln!(
+        "{SENT} datagrams in {took:?} from one source: {refused} refused"
+    );
+    assert!(
+        refused as f64 >= SENT as f64 - answered_at_most,
+        "{refused}\n{stderr}"
+    );
+    assert!(
+        refused < SENT - 4000,
+        "the burst was not answered: {refused}"
+    );
+    // The refusals are a few lines, not one per datagram.
+    assert!(stderr.lines().count() <= 20, "{stderr}");
+    // Another source is answered at once.
+    assert!(answers(server.addr, "别人"), "{stderr}");
+}
+
+#[test]
 fn udp_server_quiet_prints_no_line_per_dropped_datagram() {
     let _timed = timed();
     const SENT: usize = 3000;
@@ -193,18 +258,7 @@ fn udp_server_quiet_prints_no_line_per_dropped_datagram() {
         .process
         .stderr
         .wait_for(LIMIT, |t| t.contains("dropped on purpose"));
-    let dropped: usize = stderr
-        .lines()
-        .filter(|l| l.contains("（故意丢弃）"))
-        .filter_map(|l| {
-            l.split("另有 ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse::<usize>()
-                .ok()
-        })
-        .sum();
+    let dropped = summarized(&stderr, "故意丢弃");
     let printed = lines(&server);
     eprintln!(
         "{SENT} datagrams at --drop 0.5 --quiet: {replied} replies, \
