@@ -601,3 +601,26 @@ fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
         }
     }
 }
+
+#[test]
+fn invisible_characters_a_client_sends_are_shown_escaped() {
+    let _timed = timed();
+    // Two messages that would print alike: "end" and "en<ZWSP>d".
+    let sneaky = "en\u{200b}d\u{feff}\u{e0041}";
+    let shown = r"en\u{200b}d\u{feff}\u{e0041}";
+    let tcp = Server::chapter("tcp-server", &["--delay-ms", "0"]);
+    let mut stream = connect(tcp.addr);
+    assert_eq!(round_trip(&mut stream, sneaky), reply(sneaky));
+    let out = tcp.process.stdout.wait_for(LIMIT, |t| t.contains(shown));
+    assert!(out.contains(shown), "{out}");
+    let udp = Server::chapter("udp-server", &[]);
+    assert!(answers(udp.addr, sneaky));
+    let out = udp.process.stdout.wait_for(LIMIT, |t| t.contains(shown));
+    assert!(out.contains(shown), "{out}");
+    for out in [tcp.stdout(), udp.stdout()] {
+        assert!(
+            !out.contains('\u{200b}') && !out.contains('\u{feff}'),
+            "{out:?}"
+        );
+    }
+}
