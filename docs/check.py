@@ -420,8 +420,8 @@ def python_peers():
 
 def tcp_send_all_first():
     """Three sends before the server accepts: one recv, one reply."""
-    srv, port = server("tcp-server", "--accept-delay-ms", "1000")
-    client = run("tcp-client", "--host", "127.0.0.1", "--port", port, "--send-all-first", "one", "two", "three")
+    srv, port = server("examples/backlog", "--accept-delay-ms", "1000")
+    client = run("examples/merge", "--host", "127.0.0.1", "--port", port, "one", "two", "three")
     srv.p.kill()
     return {"tcp-send-all-first.txt": client.stdout()}
 
@@ -434,7 +434,7 @@ def backlog():
     reply. The two messages tell the two groups apart."""
     runs = []
     for n in (5, 1024):
-        srv, port = server("tcp-server", "--backlog", str(n), "--accept-delay-ms", "10000", "--delay-ms", "0")
+        srv, port = server("examples/backlog", "--backlog", str(n), "--accept-delay-ms", "10000")
         clients = [Proc([binary("tcp-client"), "--host", "127.0.0.1", "--port", port, "--timeout", "3"])
                    for _ in range(20)]
         runs.append((n, port, clients))
@@ -490,8 +490,8 @@ def udp_send_all_first():
     srv, port = server("udp-server")
     srv.p.send_signal(signal.SIGSTOP)
     try:
-        client = Proc([binary("udp-client"), "--host", "127.0.0.1", "--port", port,
-                       "--send-all-first", "--trace", "one", "two", "three"])
+        client = Proc([binary("examples/apart"), "--host", "127.0.0.1", "--port", port,
+                       "--trace", "one", "two", "three"])
         client.wait_until(lambda err: err.count("→") == 3, client.stderr)
     finally:
         srv.p.send_signal(signal.SIGCONT)
@@ -546,7 +546,8 @@ def masked(text):
 
 def capture():
     subprocess.run(["cargo", "build", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
-    subprocess.run(["cargo", "build", "--quiet", "-p", "udp-client", "--example", "retry"], cwd=ROOT, check=True)
+    for package, example in (("udp-client", "retry"), ("udp-client", "apart"), ("tcp-client", "merge"), ("tcp-server", "backlog")):
+        subprocess.run(["cargo", "build", "--quiet", "-p", package, "--example", example], cwd=ROOT, check=True)
     outputs = {}
     for scenario in SCENARIOS:
         outputs.update(scenario())

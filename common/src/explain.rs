@@ -6,49 +6,57 @@ use std::fmt;
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::eprintln;
 
-/// An error already worded for the student (Chinese line, English line).
-#[derive(Debug)]
-struct Explained(String);
+/// 一句中英文对照的话：中文一半，英文一半，直到打印时才放在一起。
+///
+/// A message in two languages, kept as two parts from where it is made to
+/// where it is printed: an error's two lines, a usage error, a log line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
 
-impl fmt::Display for Explained {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl Bilingual {
+    /// 由中文、英文两句组成。
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// 写成一行（中文 / English），给服务端的日志用。
+    pub fn one_line(&self) -> String {
+        format!("{} / {}", self.zh, self.en)
     }
 }
 
-impl std::error::Error for Explained {}
+impl fmt::Display for Bilingual {
+    /// The two lines, Chinese first.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n{}", self.zh, self.en)
+    }
+}
+
+impl std::error::Error for Bilingual {}
 
 /// 把一条中英文说明包成同类的 `io::Error`。
 ///
 /// Wraps a message in an `io::Error` of the same kind.
 pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
-    io::Error::new(kind, Explained(format!("{zh}\n{en}")))
-}
-
-/// The `--host`/`--port` options the user gave, as typed (set while the
-/// command line is parsed), so that a hint can repeat them.
-static GIVEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-/// Remembers the `--host`/`--port` options of this run (see [`start_server`]).
-pub fn remember_options(options: Vec<String>) {
-    if let Ok(mut given) = GIVEN.lock() {
-        *given = options;
-    }
+    io::Error::new(kind, Bilingual::new(zh, en))
 }
 
 /// 提示学生先启动服务端的命令，带上他给客户端的 --host/--port：
 /// `cargo run -p tcp-server -- --port 33099`.
-pub fn start_server(server: &str) -> String {
-    let given = GIVEN.lock().map(|g| g.clone()).unwrap_or_default();
-    server_command(server, &given)
-}
-
-fn server_command(server: &str, options: &[String]) -> String {
+///
+/// `options` are the client's `--host`/`--port` as given (see
+/// [`crate::cli::Net::start_server`]).
+pub fn server_command(server: &str, options: &[String]) -> String {
     if options.is_empty() {
         format!("cargo run -p {server}")
     } else {
@@ -58,13 +66,13 @@ fn server_command(server: &str, options: &[String]) -> String {
 
 /// connect 失败：说明原因，并告诉学生先启动哪个服务端。
 ///
-/// `connect()` failed. `server` names the crate to start first.
-pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
+/// `connect()` failed. `start` is the command that starts the server
+/// (from [`crate::cli::Net::start_server`]).
+pub fn connect(err: io::Error, addr: SocketAddr, start: &str) -> io::Error {
     let (zh, en) = match err.kind() {
         ErrorKind::ConnectionRefused => (
             format!(
-                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 {}",
-                start_server(server)
+                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 {start}"
             ),
             format!("connection refused by {addr}: is the server running?"),
         ),
@@ -224,19 +232,15 @@ pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
 /// 超时内没有收到回答（UDP 没有连接，没人回答时只能等）。
 ///
 /// No answer came back before the receive timeout (UDP has no connection,
-/// so silence is all a client sees when no server is there).
-pub fn no_reply(
-    peer: SocketAddr,
-    timeout: Duration,
-    server: &str,
-) -> io::Error {
+/// so silence is all a client sees when no server is there). `start` is
+/// the command that starts the server.
+pub fn no_reply(peer: SocketAddr, timeout: Duration, start: &str) -> io::Error {
     let secs = timeout.as_secs_f64();
     explained(
         ErrorKind::TimedOut,
         format!(
             "超时：{secs} 秒内没有收到 {peer} 的回答。UDP 不保证送达：数据报可能丢了，\
-             也可能服务端没有运行（先运行 {}）",
-            start_server(server)
+             也可能服务端没有运行（先运行 {start}）"
         ),
         format!(
             "timed out: no answer from {peer} within {secs} s. UDP does not \
@@ -249,19 +253,24 @@ pub fn no_reply(
 ///
 /// The two lines of an error, whether or not it was explained.
 pub fn lines(err: &io::Error) -> String {
-    if let Some(explained) =
-        err.get_ref().and_then(|e| e.downcast_ref::<Explained>())
-    {
-        return explained.0.clone();
+    bilingual(err).to_string()
+}
+
+/// 一个错误的中英文两半：已有说明的原样取出，其余的套上“出错了”。
+pub fn bilingual(err: &io::Error) -> Bilingual {
+    match err.get_ref().and_then(|e| e.downcast_ref::<Bilingual>()) {
+        Some(said) => said.clone(),
+        None => {
+            Bilingual::new(format!("出错了：{err}"), format!("error: {err}"))
+        }
     }
-    format!("出错了：{err}\nerror: {err}")
 }
 
 /// 同样的说明写成一行（中文 / English），给服务端的日志用。
 ///
 /// The same message on one line (Chinese / English), for a server's log.
 pub fn one_line(err: &io::Error) -> String {
-    lines(err).replacen('\n', " / ", 1)
+    bilingual(err).one_line()
 }
 
 /// 每个 main 的结尾：成功退出 0；出错就在 stderr 打印说明，退出 1。
@@ -289,8 +298,8 @@ mod tests {
 
     #[test]
     fn refused_names_address_and_fix() {
-        let err =
-            connect(ErrorKind::ConnectionRefused.into(), addr(), "tcp-server");
+        let start = server_command("tcp-server", &[]);
+        let err = connect(ErrorKind::ConnectionRefused.into(), addr(), &start);
         let text = lines(&err);
         assert_eq!(text.lines().count(), 2);
         assert!(text.contains("127.0.0.1:10000"));

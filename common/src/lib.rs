@@ -13,7 +13,7 @@ pub mod text;
 pub mod trace;
 pub mod usage;
 
-pub use explain::exit_code;
+pub use explain::{Bilingual, exit_code};
 pub use host::{default_host, resolve};
 pub use text::{Utf8Stream, escape_control};
 

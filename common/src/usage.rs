@@ -14,127 +14,92 @@
 
 use std::ffi::OsStr;
 use std::fmt;
-use std::io::{self, Write};
 use std::path::Path;
 use std::process;
 
 use crate::escape_control;
+use crate::explain::Bilingual;
 
-/// 一个用法错误：中文一句，英文一句。
+/// 把 lexopt 的错误说成中英两句。
 ///
-/// A usage error: what was wrong, in Chinese and in English.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Usage {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Usage {
-    /// 由中文、英文两句组成。
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Usage {
-            zh: zh.into(),
-            en: en.into(),
+/// A lexopt error in both languages. `known` lists the options the
+/// program accepts (`--port`…), for "did you mean".
+pub fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
+    use lexopt::Error as E;
+    match err {
+        E::MissingValue {
+            option: Some(option),
+        } => {
+            let option = escape_control(&option).into_owned();
+            Bilingual::new(
+                format!("选项 {option} 后面缺少值，写成 {option} 值"),
+                format!("missing value for option {option}"),
+            )
         }
-    }
-
-    /// 把 lexopt 的错误说成中英两句。
-    ///
-    /// A lexopt error in both languages. `known` lists the options the
-    /// program accepts (`--port`…), for "did you mean".
-    pub fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Self {
-        use lexopt::Error as E;
-        match err {
-            E::MissingValue {
-                option: Some(option),
-            } => {
-                let option = escape_control(&option).into_owned();
-                Usage::new(
-                    format!("选项 {option} 后面缺少值，写成 {option} 值"),
-                    format!("missing value for option {option}"),
-                )
-            }
-            E::MissingValue { option: None } => {
-                Usage::new("缺少一个值", "a value is missing")
-            }
-            E::UnexpectedOption(option) => {
-                let shown = quote(OsStr::new(&option));
-                let (zh_hint, en_hint) = hint(&option, known);
-                Usage::new(
-                    format!("不认识的选项 {shown}{zh_hint}"),
-                    format!("unknown option {shown}{en_hint}"),
-                )
-            }
-            E::UnexpectedArgument(value) => {
-                let shown = quote(&value);
-                let word = format!("--{}", value.to_string_lossy());
-                let (zh_hint, en_hint) = match suggest(&word, known) {
-                    Some(_) => hint(&word, known),
-                    None => (
-                        "：本程序用不到它（选项以 -- 开头）".to_string(),
-                        ": this program takes no such argument".to_string(),
-                    ),
-                };
-                Usage::new(
-                    format!("多余的参数 {shown}{zh_hint}"),
-                    format!("unexpected argument {shown}{en_hint}"),
-                )
-            }
-            E::UnexpectedValue { option, value } => {
-                let option = escape_control(&option).into_owned();
-                let value = quote(&value);
-                Usage::new(
-                    format!("选项 {option} 不带值，却收到了 {value}"),
-                    format!("option {option} takes no value, got {value}"),
-                )
-            }
-            E::ParsingFailed { value, error } => {
-                let value = quote(OsStr::new(&value));
-                let error = escape_control(&error.to_string()).into_owned();
-                Usage::new(
-                    format!("无法理解 {value}：{error}"),
-                    format!("cannot parse {value}: {error}"),
-                )
-            }
-            E::NonUnicodeValue(value) => {
-                let value = quote(&value);
-                Usage::new(
-                    format!(
-                        "参数 {value} 不是合法的 Unicode 文字（终端的编码设置对吗？）"
-                    ),
-                    format!("argument {value} is not valid Unicode"),
-                )
-            }
-            E::Custom(inner) => match inner.downcast::<Usage>() {
-                Ok(usage) => *usage,
-                Err(other) => Usage::from_text(&other.to_string()),
-            },
+        E::MissingValue { option: None } => {
+            Bilingual::new("缺少一个值", "a value is missing")
         }
-    }
-
-    /// 从“中文\n英文”或“中文 / English”得到两句。
-    ///
-    /// A message written as two lines, or as `中文 / English` on one.
-    pub fn from_text(text: &str) -> Self {
-        match text.split_once('\n').or_else(|| text.split_once(" / ")) {
-            Some((zh, en)) => Usage::new(zh.trim(), en.trim()),
-            None => Usage::new(text, text),
+        E::UnexpectedOption(option) => {
+            let shown = quote(OsStr::new(&option));
+            let (zh_hint, en_hint) = hint(&option, known);
+            Bilingual::new(
+                format!("不认识的选项 {shown}{zh_hint}"),
+                format!("unknown option {shown}{en_hint}"),
+            )
         }
+        E::UnexpectedArgument(value) => {
+            let shown = quote(&value);
+            let word = format!("--{}", value.to_string_lossy());
+            let (zh_hint, en_hint) = match suggest(&word, known) {
+                Some(_) => hint(&word, known),
+                None => (
+                    "：本程序用不到它（选项以 -- 开头）".to_string(),
+                    ": this program takes no such argument".to_string(),
+                ),
+            };
+            Bilingual::new(
+                format!("多余的参数 {shown}{zh_hint}"),
+                format!("unexpected argument {shown}{en_hint}"),
+            )
+        }
+        E::UnexpectedValue { option, value } => {
+            let option = escape_control(&option).into_owned();
+            let value = quote(&value);
+            Bilingual::new(
+                format!("选项 {option} 不带值，却收到了 {value}"),
+                format!("option {option} takes no value, got {value}"),
+            )
+        }
+        E::ParsingFailed { value, error } => {
+            let value = quote(OsStr::new(&value));
+            let error = escape_control(&error.to_string()).into_owned();
+            Bilingual::new(
+                format!("无法理解 {value}：{error}"),
+                format!("cannot parse {value}: {error}"),
+            )
+        }
+        E::NonUnicodeValue(value) => {
+            let value = quote(&value);
+            Bilingual::new(
+                format!(
+                    "参数 {value} 不是合法的 Unicode 文字（终端的编码设置对吗？）"
+                ),
+                format!("argument {value} is not valid Unicode"),
+            )
+        }
+        E::Custom(inner) => match inner.downcast::<Bilingual>() {
+            Ok(said) => *said,
+            Err(other) => {
+                let text = escape_control(&other.to_string()).into_owned();
+                Bilingual::new(text.clone(), text)
+            }
+        },
     }
 }
 
-impl fmt::Display for Usage {
-    /// The two lines, Chinese first.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.zh, self.en)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-impl From<Usage> for lexopt::Error {
-    fn from(usage: Usage) -> Self {
-        lexopt::Error::Custom(Box::new(usage))
+impl From<Bilingual> for lexopt::Error {
+    fn from(said: Bilingual) -> Self {
+        lexopt::Error::Custom(Box::new(said))
     }
 }
 
@@ -263,15 +228,12 @@ pub fn started_as(
 /// 打印用法错误，以状态 2 退出。
 ///
 /// Prints a usage error (its two lines, then where to find the help) and
-/// exits with status 2. `message` is [`Usage`]'s two lines, or one line
-/// `中文 / English`.
-pub fn exit(name: &str, message: &str) -> ! {
-    let usage = Usage::from_text(message);
-    let _ = writeln!(
-        io::stderr(),
+/// exits with status 2.
+pub fn exit(name: &str, wrong: &Bilingual) -> ! {
+    crate::eprintln!(
         "用法错误：{}\nusage error: {}\n全部选项见 / see: {} --help",
-        usage.zh,
-        usage.en,
+        wrong.zh,
+        wrong.en,
         invocation(name)
     );
     process::exit(2)
@@ -380,7 +342,7 @@ mod tests {
 
     const KNOWN: &[&str] = &["--host", "--port", "--trace", "--help", "-h"];
 
-    fn usage(args: &[&str]) -> Usage {
+    fn usage(args: &[&str]) -> Bilingual {
         let mut parser = lexopt::Parser::from_args(args);
         let result = (|| -> Result<(), lexopt::Error> {
             use lexopt::prelude::*;
@@ -396,7 +358,7 @@ mod tests {
             }
             Ok(())
         })();
-        Usage::from_lexopt(result.unwrap_err(), KNOWN)
+        from_lexopt(result.unwrap_err(), KNOWN)
     }
 
     #[test]
@@ -435,7 +397,7 @@ mod tests {
         use std::ffi::OsString;
         use std::os::unix::ffi::OsStringExt;
         let bad = OsString::from_vec(b"a\xff\x1b".to_vec());
-        let u = Usage::from_lexopt(lexopt::Error::NonUnicodeValue(bad), KNOWN);
+        let u = from_lexopt(lexopt::Error::NonUnicodeValue(bad), KNOWN);
         assert_eq!(u.en, "argument \"a\\xFF\\u{1b}\" is not valid Unicode");
         assert!(u.zh.starts_with("参数 \"a\\xFF\\u{1b}\" 不是合法的 Unicode"));
     }
@@ -449,11 +411,15 @@ mod tests {
 
     #[test]
     fn our_own_messages_pass_through() {
-        let own = Usage::new("中文", "English");
-        let back = Usage::from_lexopt(own.clone().into(), KNOWN);
+        let own = Bilingual::new("中文", "English");
+        let back = from_lexopt(own.clone().into(), KNOWN);
         assert_eq!(back, own);
-        let text: lexopt::Error = "甲 / a".into();
-        assert_eq!(Usage::from_lexopt(text, KNOWN), Usage::new("甲", "a"));
+        // A plain message (none of ours) is shown, escaped, in both halves.
+        let text: lexopt::Error = "x\u{1b}".into();
+        assert_eq!(
+            from_lexopt(text, KNOWN),
+            Bilingual::new("x\\x1b", "x\\x1b")
+        );
     }
 
     #[test]

@@ -20,8 +20,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::cli::MAX_CLIENTS;
-use common::{explain, output};
+use common::cli::Value;
+use common::{Bilingual, explain, output};
+
+/// Default of `--max-clients` (its help says so: see main.rs).
+pub const MAX_CLIENTS: usize = 1000;
 
 /// 每个连接线程的栈大小：一个连接只用到几 KiB，不必用默认的 2 MiB。
 ///
@@ -118,6 +121,19 @@ impl Clients {
     }
 }
 
+/// accept() 出错（例如打开的连接太多，EMFILE）：只报告一次，稍等再试。
+///
+/// `failing` says whether the last accept failed too: a failure is
+/// reported when it starts, not again until an accept succeeds.
+pub fn accept_failed(err: &io::Error, failing: &mut bool) {
+    if !*failing {
+        let line = format!("accept() 出错，稍后重试 / accept failed: {err}");
+        output::repeated("accept()", line);
+    }
+    *failing = true;
+    std::thread::sleep(Duration::from_millis(100));
+}
+
 /// 一个连接出错结束时记一行（成批时只记几行）；空闲超时的先告诉对方一声。
 ///
 /// A timeout of the read is an idle client: it is told so in one line.
@@ -159,6 +175,34 @@ pub fn report(
         _ => "出错 / errors",
     };
     output::repeated(kind, explain::one_line(&explain::talk(err, peer)));
+}
+
+/// `--idle-timeout S`: 0 means never; otherwise at least 1 ms (a shorter
+/// one would become a zero timeout, which a socket refuses) and at most a
+/// day.
+pub fn idle_timeout(value: &Value) -> Result<Option<Duration>, Bilingual> {
+    let (option, got) = (value.option, value.quoted());
+    let seconds: f64 = value.number("秒")?;
+    if seconds == 0.0 {
+        return Ok(None);
+    }
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err(Bilingual::new(
+            format!("{option} 应在 0 到 86400 秒之间"),
+            format!("{option} must be 0 to 86400 s"),
+        ));
+    }
+    if seconds < 0.001 {
+        return Err(Bilingual::new(
+            format!(
+                "{option} 至少 0.001 秒（1 毫秒），0 表示不断开，收到 {got}"
+            ),
+            format!(
+                "{option} must be at least 0.001 s (1 ms), or 0 for never, got {got}"
+            ),
+        ));
+    }
+    Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
 /// What connection N+1 reads before it is closed.

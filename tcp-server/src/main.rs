@@ -11,7 +11,7 @@
 //!
 //! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑端口；`--delay-ms 0` 去掉
 //! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节；`--max-clients`、
-//! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`。
+//! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`，或本文件末尾的表。
 
 use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-use common::cli::{Args, Spec};
+use common::cli::{self, Initial, Net, Opt, Program, Set, Side};
 use common::lan;
 use common::println; // 同 std 的，但不会 panic，也不等终端
 use common::trace::Trace;
@@ -30,13 +30,13 @@ mod classroom;
 use classroom::Clients;
 
 fn main() -> ExitCode {
-    let args = SPEC.parse();
+    let args = PROGRAM.parse();
     common::exit_code(run(&args))
 }
 
 // ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
+    let addr = common::resolve(&args.net.host, args.net.port)?;
 
     // ANCHOR: socket
     // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -75,7 +75,12 @@ fn run(args: &Args) -> io::Result<()> {
     // ANCHOR_END: listen
 
     let listener = TcpListener::from(soc);
-    let settings = Settings::from(args);
+    let settings = Settings {
+        delay: args.delay,
+        trace: Trace::new(args.trace),
+        quiet: args.quiet,
+        idle: args.idle_timeout,
+    };
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
     // 此后的输出交给一个写线程：终端按了 Ctrl-S、或输出管道没人读时，
@@ -89,28 +94,18 @@ fn run(args: &Args) -> io::Result<()> {
     // 自动调低并说明）。
     let clients = Clients::new(args.max_clients);
 
-    let mut accept_failed = false;
+    let mut failing = false; // accept() 出错时只报告一次
     // ANCHOR: accept
     loop {
-        // --accept-delay-ms：故意晚一点 accept，让排队的连接堆起来（默认 0）。
-        thread::sleep(args.accept_delay);
         // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
         let (sock, peer) = match listener.accept() {
             Ok(connection) => connection,
             Err(err) => {
-                // 例如打开的连接太多（EMFILE）：只报告一次，稍等再试，不退出。
-                if !accept_failed {
-                    let line = format!(
-                        "accept() 出错，稍后重试 / accept failed: {err}"
-                    );
-                    output::repeated("accept()", line);
-                }
-                accept_failed = true;
-                thread::sleep(Duration::from_millis(100));
+                classroom::accept_failed(&err, &mut failing); // 稍等再试，不退出
                 continue;
             }
         };
-        accept_failed = false;
+        failing = false;
 
         // 已有 --max-clients 个连接：不开线程，回一句“已满”就断开。
         let Some(slot) = clients.admit() else {
@@ -206,38 +201,66 @@ fn talk(
 }
 // ANCHOR_END: steps
 
-/// 这个程序接受的选项：服务端的预设，加上下面几项。
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
-    delay_ms: Some(1000),     // --delay-ms：原文的 sleep(1)
-    backlog: Some(1024),      // --backlog：listen() 的排队上限
-    accept_delay_ms: Some(0), // --accept-delay-ms：演示 backlog 用
-    limits: true,             // --max-clients 和 --idle-timeout
-    ..Spec::SERVER
-};
-
-/// 每个连接的线程都要用的设置，都来自命令行。
+/// 每个连接的线程都要用的设置（--delay-ms、--trace、--quiet、--idle-timeout）。
 #[derive(Clone, Copy)]
 struct Settings {
-    /// 原文的 sleep(1)：--delay-ms
     delay: Duration,
-    /// --trace：把收发的字节打印到 stderr
     trace: Trace,
-    /// --quiet：不逐条打印收到的消息
     quiet: bool,
-    /// --idle-timeout：空闲多久断开（None = 不断开）
     idle: Option<Duration>,
 }
 
-impl From<&Args> for Settings {
-    fn from(args: &Args) -> Self {
-        Settings {
-            delay: args.delay,
-            trace: Trace::new(args.trace),
-            quiet: args.quiet,
-            idle: args.idle_timeout,
-        }
-    }
+#[derive(Default)]
+struct Args {
+    net: Net,
+    delay: Duration,
+    backlog: i32,
+    trace: bool,
+    quiet: bool,
+    max_clients: Option<usize>, // None: fitted to `ulimit -n` (Clients::new)
+    idle_timeout: Option<Duration>, // None: never (--idle-timeout 0)
 }
+
+/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+const PROGRAM: Program<Args> = Program {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+    about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
+    net: Some((Side::Server, |args| &mut args.net)),
+    options: &[
+        cli::delay_ms(|args| &mut args.delay, "1000"), // 原文的 sleep(1)
+        Opt {
+            flags: "--backlog <N>",
+            zh: "listen() 的排队上限",
+            en: "listen() backlog",
+            default: Initial::Value("1024"),
+            set: Set::With(|args, v| {
+                v.at_least_one().map(|n| args.backlog = n)
+            }),
+        },
+        cli::trace(|args| &mut args.trace),
+        cli::quiet(|args| &mut args.quiet),
+        Opt {
+            flags: "--max-clients <N>",
+            zh: "最多同时服务的连接数，多出的被告知“已满”",
+            en: "most clients at once; more are told it is full",
+            default: Initial::Said(
+                "1000，不超过 ulimit -n",
+                "1000, within ulimit -n",
+            ),
+            set: Set::With(|args, v| {
+                v.at_least_one().map(|n| args.max_clients = Some(n))
+            }),
+        },
+        Opt {
+            flags: "--idle-timeout <SECS>",
+            zh: "连接空闲多少秒后断开，0 = 不断开",
+            en: "close a connection silent that long, 0 = never",
+            default: Initial::Value("600"),
+            set: Set::With(|args, v| {
+                classroom::idle_timeout(v).map(|idle| args.idle_timeout = idle)
+            }),
+        },
+    ],
+    ..Program::NONE
+};

@@ -472,6 +472,14 @@ impl Server {
         Self::start(cmd)
     }
 
+    /// An example of `package` run as a server on loopback, `--port 0`
+    /// (`tcp-server --example backlog`).
+    pub fn example(package: &str, name: &str, args: &[&str]) -> Self {
+        let mut cmd = Command::new(example(package, name));
+        cmd.args(["--host", "127.0.0.1", "--port", "0"]).args(args);
+        Self::start(cmd)
+    }
+
     pub fn port(&self) -> String {
         self.addr.port().to_string()
     }

@@ -189,3 +189,31 @@ fn socket_basics_speaks_the_same_way() {
     );
     assert!(done.stdout.contains("\n选项 / Options:\n  --step <NAME>"));
 }
+
+#[test]
+fn a_duration_under_one_millisecond_is_refused_and_the_minimum_named() {
+    // Anything under 1 ms would become a zero timeout, which a socket
+    // refuses: every client would then be reset.
+    for (name, option, value) in [
+        ("tcp-server", "--idle-timeout", "1e-10"),
+        ("tcp-server", "--idle-timeout", "0.0004"),
+        ("tcp-client", "--timeout", "1e-12"),
+        ("udp-client", "--timeout", "0.0009"),
+        ("http-get", "--timeout", "1e-12"),
+    ] {
+        let (zh, en) = usage_error(name, &args(&[option, value]));
+        assert!(zh.starts_with(option) && zh.contains("1 毫秒"), "{zh}");
+        assert!(en.contains("(1 ms)"), "{en}");
+        assert!(zh.contains(&format!("\"{value}\"")), "{zh}");
+    }
+    // The smallest allowed, and 0 = never for the idle timeout, still run:
+    // --help after them shows they parsed.
+    for (name, option, value) in [
+        ("tcp-server", "--idle-timeout", "0.001"),
+        ("tcp-server", "--idle-timeout", "0"),
+        ("tcp-client", "--timeout", "0.001"),
+    ] {
+        let done = direct(name, &args(&[option, value, "--help"]));
+        assert!(done.status.success(), "{name} {option} {value}: {done:?}");
+    }
+}

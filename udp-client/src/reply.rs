@@ -1,12 +1,37 @@
-//! udp-client 自己的帮手：认出服务端的回复，拦下装不进一个数据报的消息。
+//! udp-client 自己的帮手：认出服务端的回复，说明没有回复的原因，拦下装不进
+//! 一个数据报的消息。
 //!
-//! Only udp-client needs these, so they live beside its listing.
+//! Only udp-client needs these, so they live beside its listing (its
+//! `apart` example includes this file too).
 
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::explain::explained;
+use common::cli::Net;
+use common::explain::{self, explained};
+
+/// 回复比消息多一个前缀，可能超过原文的 1024 字节：整个数据报都收下。
+pub const DATAGRAM_MAX: usize = 65_536;
+
+/// recv 没等到回答时的说明：超时；或者系统收到“端口不可达”，报成拒绝/重置
+/// ——都是没人回答。
+pub fn no_answer(
+    err: io::Error,
+    adds: SocketAddr,
+    timeout: Duration,
+    net: &Net,
+) -> io::Error {
+    match err.kind() {
+        ErrorKind::WouldBlock
+        | ErrorKind::TimedOut
+        | ErrorKind::ConnectionRefused
+        | ErrorKind::ConnectionReset => {
+            explain::no_reply(adds, timeout, &net.start_server())
+        }
+        _ => explain::talk(err, adds),
+    }
+}
 
 /// 这个数据报是不是从我们发往的地址回来的（udp-client 只认它的回答）。
 ///
@@ -122,7 +147,7 @@ mod tests {
 
     #[test]
     fn too_long_names_the_limit() {
-        let text = common::explain::lines(&too_long(70_000, addr()));
+        let text = explain::lines(&too_long(70_000, addr()));
         assert!(
             text.contains("65507 字节") || text.contains("65507"),
             "{text}"

@@ -20,24 +20,25 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::cli::{Args, Spec};
+use common::cli::{self, Net, Opt, Program, Set, Side};
 use common::lan;
 use common::println; // 同 std 的 println!，但不会 panic，也不等终端
 use common::trace::Trace;
 use common::{BUFFER_SIZE, escape_control, explain, output};
+use common::{Bilingual, cli::Initial};
 use socket2::{Domain, Socket, Type};
 
 mod guard; // 不回复自己、别的服务端的回复、来得太快的来源，见 guard.rs
 mod loss; // --drop：故意丢包，见 loss.rs
 
 fn main() -> ExitCode {
-    let args = SPEC.parse();
+    let args = PROGRAM.parse();
     common::exit_code(run(&args))
 }
 
 // ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
+    let addr = common::resolve(&args.net.host, args.net.port)?;
 
     // ANCHOR: socket
     // 1. 创建套接字，类型为数据报
@@ -153,14 +154,59 @@ fn run(args: &Args) -> io::Result<()> {
 }
 // ANCHOR_END: steps
 
-/// 这个程序接受的选项：服务端的预设，加上 --drop。
-const SPEC: Spec = Spec {
+#[derive(Default)]
+struct Args {
+    net: Net,
+    trace: bool,
+    quiet: bool,
+    /// `--drop`: the fraction of datagrams to lose on purpose, `0 <= P < 1`.
+    drop: f64,
+    /// `--seed`: fixes which datagrams `--drop` loses.
+    seed: Option<u64>,
+}
+
+/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+const PROGRAM: Program<Args> = Program {
     name: env!("CARGO_PKG_NAME"),
     version: env!("CARGO_PKG_VERSION"),
     about: "15.3.2 UDP 服务端 / UDP server",
-    drop: true, // --drop P、--seed N：故意丢包，看 UDP 的不可靠
-    ..Spec::SERVER
+    net: Some((Side::Server, |args| &mut args.net)),
+    options: &[
+        cli::trace(|args| &mut args.trace),
+        cli::quiet(|args| &mut args.quiet),
+        Opt {
+            flags: "--drop <P>",
+            zh: "故意丢掉这个比例的数据报，0 ≤ P < 1",
+            en: "drop this fraction of datagrams on purpose, 0 ≤ P < 1",
+            default: Initial::Value("0"),
+            set: Set::With(|args, v| fraction(v).map(|p| args.drop = p)),
+        },
+        Opt {
+            flags: "--seed <N>",
+            zh: "--drop 的随机种子：同一个种子丢同一批",
+            en: "random seed for --drop: the same seed drops the same ones",
+            default: Initial::None,
+            set: Set::With(|args, v| {
+                v.number("≥ 0").map(|n| args.seed = Some(n))
+            }),
+        },
+    ],
+    ..Program::NONE
 };
+
+/// `--drop` 的值：一个比例，0 ≤ P < 1（1 就谁也不回复了）。
+fn fraction(value: &cli::Value) -> Result<f64, Bilingual> {
+    let got = value.quoted();
+    match value.raw.to_string_lossy().trim().parse::<f64>() {
+        Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
+        _ => Err(Bilingual::new(
+            format!(
+                "--drop 是要丢掉的比例，应满足 0 ≤ P < 1（例如 0.3），收到 {got}"
+            ),
+            format!("--drop takes a fraction 0 ≤ P < 1 (e.g. 0.3), got {got}"),
+        )),
+    }
+}
 
 /// 一个 UDP 数据报最大不到 64 KiB：整个收下来，才知道超过 1024 的部分有多少。
 const DATAGRAM_MAX: usize = 65_536;
