@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Builds the book as a website: mdBook's pages plus a search index.
 
-    python3 docs/build.py            # docs/book/, with docs/book/pagefind/
+    python3 docs/build.py            # target/book/, with target/book/pagefind/
     python3 docs/build.py --serve    # the same, then serve it on 127.0.0.1:3000
+
+The site goes to target/book, not to mdBook's docs/book: `mdbook serve docs`
+rebuilds docs/book on every change and would delete the search index of a
+site served from there.
 
 mdBook's own search does not segment Chinese, so the book is indexed with
 Pagefind (`pip install 'pagefind[extended]'`), whose extended build does.
 The search box is docs/theme/search.js. Search needs the pages served over
 HTTP (`--serve`); a page opened as a file says so in its search box.
 
-check.py and browser-check build through here too.
+check.py and browser_check.py build through here too.
 """
 import os
 import re
@@ -21,7 +25,7 @@ import time
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
-BOOK = DOCS / "book"
+BOOK = Path(os.environ.get("CARGO_TARGET_DIR", DOCS.parent / "target")) / "book"
 MDBOOK_VERSION = "0.5.4"
 # Pages that are not chapters: they would only repeat the chapters' words
 # (print.html holds the whole book) or hold none (toc.html, 404.html).
@@ -88,11 +92,61 @@ def han_apart(html):
     return "".join(out)
 
 
+# mdBook's theme labels its buttons in English; the book is Chinese. Each
+# label is replaced wherever the theme writes it (the pages, and book.js,
+# which also compares the titles it toggles, so every copy changes alike).
+LABELS = {
+    "Toggle Table of Contents": "显示或隐藏目录",
+    "Table of contents": "目录",
+    "Change theme": "更换配色",
+    "Themes": "配色",
+    "Print this book": "打印本书",
+    "Previous chapter": "上一页",
+    "Next chapter": "下一页",
+    "Page navigation": "翻页",
+    "Copy to clipboard": "复制到剪贴板",
+    "Copied!": "已复制",
+    "Show hidden lines": "显示隐藏的行",
+    "Hide lines": "隐藏这些行",
+    "Keyboard shortcuts": "键盘快捷键",
+    "Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters":
+        "按 <kbd>←</kbd> 或 <kbd>→</kbd> 翻到上一页或下一页</p><p>按 <kbd>S</kbd> 或 <kbd>/</kbd> 搜索本书",
+    "Press <kbd>?</kbd> to show this help": "按 <kbd>?</kbd> 显示这段帮助",
+    "Press <kbd>Esc</kbd> to hide this help": "按 <kbd>Esc</kbd> 关闭这段帮助",
+}
+# The forms in which the theme writes a label.
+LABEL_FORMS = ('"{}"', "'{}'", ">{}<")
+
+
+def localize(out):
+    """The theme's English labels in Chinese, in the built pages and scripts.
+    Fails if a label is no longer in the theme (a new mdBook version), so
+    that LABELS is brought up to date rather than silently left behind."""
+    files = [p for p in Path(out).rglob("*") if p.suffix in (".html", ".js")
+             and "pagefind" not in p.parts]
+    unseen = set(LABELS)
+    for file in files:
+        text = original = file.read_text(encoding="utf-8")
+        for english, chinese in LABELS.items():
+            for form in LABEL_FORMS:
+                if form.format(english) in text:
+                    text = text.replace(form.format(english), form.format(chinese))
+                    unseen.discard(english)
+            if english.startswith("Press") and english in text:
+                text = text.replace(english, chinese)
+                unseen.discard(english)
+        if text != original:
+            file.write_text(text, encoding="utf-8")
+    if unseen:
+        raise BuildError("mdBook's theme no longer has these labels; update LABELS in "
+                         "docs/build.py: " + ", ".join(sorted(unseen)))
+
+
 def build(src=DOCS, out=None):
-    """Builds the book in `src` into `out` (default: src/book) and indexes it.
+    """Builds the book in `src` into `out` (default: target/book) and indexes it.
 
     Returns (mdbook stderr, a one-line summary)."""
-    out = Path(out).resolve() if out else Path(src).resolve() / "book"
+    out = Path(out).resolve() if out else BOOK
     started = time.monotonic()
     result = subprocess.run(
         [mdbook(), "build", str(src), "--dest-dir", str(out)],
@@ -101,6 +155,7 @@ def build(src=DOCS, out=None):
     if result.returncode != 0:
         raise BuildError("mdbook build failed:\n" + result.stderr)
     built = time.monotonic()
+    localize(out)
     pages = index(out)
     done = time.monotonic()
     summary = (
@@ -130,6 +185,11 @@ def index(out, skip=()):
             target.write_text(han_apart((out / page).read_text(encoding="utf-8")),
                               encoding="utf-8")
         result = subprocess.run(
+            # For a Chinese site Pagefind's search splits a Latin query into
+            # letters ("qwerty" finds every page with a q and a w …), and
+            # indexing as English instead loses Han words next to Chinese
+            # punctuation. So the index stays Chinese and theme/search.js
+            # keeps only the results whose text has the word.
             pagefind_command()
             + ["--site", spaced, "--output-path", str(out / "pagefind"),
                "--root-selector", "main", "--quiet"],

@@ -23,7 +23,14 @@ The check fails when
     (the browser shows it as a stray space: "直接 从");
   * a sentence that speaks of a measurement (实测, 测得, measured …) quotes a
     number that bench/results.md does not have (rounding allowed), or says
-    "一半"-style words where the results give a figure.
+    "一半"-style words where the results give a figure;
+  * a page (or a source comment) says something the book once got wrong
+    (FORBIDDEN below: each phrase with why it is wrong), or uses a word the
+    book has replaced (讲师/老师 for 教师, 回答 for an HTTP 响应);
+  * an answer is labelled other than 参考答案, or an exercise is not a
+    `### 练习 N` heading;
+  * one section has two titles: SUMMARY's entry, the page's own heading and
+    a table cell naming the section ("15.1 套接字与 socket 模块") differ.
 
 `--self-test` runs these page checks on small broken examples and fails
 unless each is caught; it runs no program.
@@ -35,7 +42,6 @@ import difflib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -418,14 +424,6 @@ def python_peers():
     }
 
 
-def tcp_send_all_first():
-    """Three sends before the server accepts: one recv, one reply."""
-    srv, port = server("examples/backlog", "--accept-delay-ms", "1000")
-    client = run("examples/merge", "--host", "127.0.0.1", "--port", port, "one", "two", "three")
-    srv.p.kill()
-    return {"tcp-send-all-first.txt": client.stdout()}
-
-
 def backlog():
     """listen(5) vs listen(1024) while the server waits 10 s before each accept.
 
@@ -485,25 +483,6 @@ def reuse():
     return {"reuse-restart.txt": as_default_port(text, port), "reuse-example.txt": example.stdout()}
 
 
-def udp_send_all_first():
-    """Three datagrams wait while the server is paused: still three recvfroms."""
-    srv, port = server("udp-server")
-    srv.p.send_signal(signal.SIGSTOP)
-    try:
-        client = Proc([binary("examples/apart"), "--host", "127.0.0.1", "--port", port,
-                       "--trace", "one", "two", "three"])
-        client.wait_until(lambda err: err.count("→") == 3, client.stderr)
-    finally:
-        srv.p.send_signal(signal.SIGCONT)
-    client.finish()
-    srv.wait_for("客户端数据 three\n", srv.stdout)
-    srv.p.kill()
-    return {
-        "udp-send-all-first-client.txt": client.stdout(),
-        "udp-send-all-first-server.txt": as_default_port(srv.stdout(), port),
-    }
-
-
 def http_python():
     """The text's urllib GET (tests/py/http_get.py) against the local test server."""
     peer, address = py_peer("http_peer.py", "0")
@@ -512,12 +491,34 @@ def http_python():
     return {"http-get-py.txt": got.stdout()}
 
 
+def exercises():
+    """`cargo run -p exercises -- list`, and `check greet-peer` on the
+    untouched starter (every case ✗, with what was expected, what came and
+    a hint) and on the reference answer (every case ✓)."""
+    listing = run("exercises", "list")
+    starter = run("exercises", "check", "greet-peer")
+    answer = run("exercises", "check", "greet-peer", "--solution")
+    if starter.p.returncode != 1 or answer.p.returncode != 0:
+        raise SystemExit(f"exercises: starter exit {starter.p.returncode}, "
+                         f"answer exit {answer.p.returncode}\n{starter.stdout()}")
+    return {
+        "exercises-list.txt": listing.stdout(),
+        "exercises-check-starter.txt": starter.stdout(),
+        "exercises-check-solution.txt": answer.stdout(),
+    }
+
+
 SCENARIOS = [
     tcp_session, tcp_merge, udp_apart, udp_session, socket_basics,
     socket_basics_raw, http, http_raw, stages, usage_error, tcp_nc,
     udp_loss,
-    python_peers, tcp_send_all_first, backlog, reuse, udp_send_all_first, http_python,
+    python_peers, backlog, reuse, http_python,
+    exercises,
 ]
+# Captured by the Rust test that already runs the same demo, not here
+# (tests/src/lib.rs book_output; UPDATE_BOOK=1 cargo test -p chapter-tests
+# --test demos rewrites them): the merge and apart examples' outputs.
+FROM_TESTS = ["tcp-send-all-first.txt", "udp-send-all-first-client.txt", "udp-send-all-first-server.txt"]
 
 # What changes from run to run, masked before comparing.
 MASKS = [
@@ -546,7 +547,7 @@ def masked(text):
 
 def capture():
     subprocess.run(["cargo", "build", "--quiet", "--workspace", "--bins"], cwd=ROOT, check=True)
-    for package, example in (("udp-client", "retry"), ("udp-client", "apart"), ("tcp-client", "merge"), ("tcp-server", "backlog")):
+    for package, example in (("udp-client", "retry"), ("tcp-server", "backlog")):
         subprocess.run(["cargo", "build", "--quiet", "-p", package, "--example", example], cwd=ROOT, check=True)
     outputs = {}
     for scenario in SCENARIOS:
@@ -616,7 +617,7 @@ def quoted_call_problems(pages, sources):
 def check_build():
     """mdBook builds the book, Pagefind indexes it (docs/build.py), and no
     page shows a directive mdBook left unexpanded."""
-    out = DOCS / "book"
+    out = TARGET.parent / "book-check"  # not docs/book, which `mdbook serve` rebuilds
     try:
         stderr, summary = build.build(out=out)
     except build.BuildError as err:
@@ -842,6 +843,142 @@ def check_svgs():
     return problems
 
 
+# Statements the book once made that are wrong, each with why. A phrase is a
+# regular expression; "sources" also searches the comments of the listings.
+FORBIDDEN = [
+    (r"会让一部分同学连接超时|重试几次后超时|重试，最后超时", "pages",
+     "a full listen(5) queue makes clients wait: a server that accepts at once empties it in "
+     "microseconds and a dropped SYN is retried after about 1 s; clients time out only when the "
+     "queue stays full for their whole timeout (500 at once on 2 loaded cores)"),
+    (r"隔 ?1 ?秒重发一次", "pages",
+     "Linux backs off: the SYN is resent about 1, 3, 7 and 15 s after the first"),
+    (r"一个也不会丢|从不丢|never loses? a datagram", "sources",
+     "loopback drops datagrams when the receive buffer is full (the benchmark lost some at 500 clients)"),
+    (r"每次的结果就一样了", "pages",
+     "--seed repeats a run only if the server is restarted: the random state lives in the server"),
+    (r"Windows 上是 `?WinError 10048", "pages",
+     "TIME_WAIT does not block rebinding on Windows; 60 s is Linux, macOS is about 30 s"),
+    (r"Python 程序对此一无所知", "pages",
+     "on Windows recvfrom(1024) of a longer datagram fails with WSAEMSGSIZE (10040): "
+     "the text's server crashes"),
+    (r"手写不了", "pages",
+     "the HTTP inside TLS is the same text: openssl s_client -connect host:443 -crlf takes the "
+     "same typed request; say that http-raw does not do TLS"),
+    (r"`urlopen` 不解压", "pages",
+     "urllib sends Accept-Encoding: identity, so a correct server never gzips for it; "
+     "the test peer does on purpose"),
+    (r"很多中文网站用 GBK", "pages",
+     "most Chinese sites serve UTF-8 today; say where GBK is still met"),
+    (r"`connect` 马上失败|客户端马上知道", "pages",
+     "a refused connect takes about 1-2 s on Windows (it retries the SYN), and a firewall that "
+     "drops packets gives a timeout instead"),
+    (r"每一步只比上一步多几行", "pages",
+     "not true of every step (step 2 adds some fifty lines)"),
+    (r"洪水问题|收到的原样|印在 stderr 上|提示会检查原因", "pages",
+     "unclear wording: say what happens plainly"),
+    (r"讲师|老师", "pages", "the book's word for the teacher is 教师"),
+]
+# On the HTTP pages the answer of a server is a 响应 (回复 is the chapter's
+# own protocol). Program messages quoted in `code` keep their words.
+HTTP_PAGES = re.compile(r"ch15-04")
+HTTP_ANSWER = re.compile(r"回答|答完")
+
+
+def prose_lines(text):
+    """(line number, line) of a page outside fenced blocks, code spans blanked."""
+    in_fence = None
+    for number, line in enumerate(text.splitlines(), 1):
+        m = FENCE.match(line)
+        if m:
+            in_fence = None if in_fence and line.strip().startswith(in_fence) else (in_fence or m.group(2))
+            continue
+        if not in_fence:
+            yield number, re.sub(r"`[^`]*`", lambda c: "·" * len(c.group(0)), line)
+
+
+def check_phrases(pages, sources=()):
+    """No page repeats a statement of FORBIDDEN; the HTTP pages say 响应."""
+    problems = []
+    for phrase, scope, why in FORBIDDEN:
+        pattern = re.compile(phrase)
+        for name, text in [*pages, *(sources if scope == "sources" else ())]:
+            for number, line in enumerate(text.splitlines(), 1):
+                m = pattern.search(line)
+                if m:
+                    problems.append(f"{name}:{number}: says {m.group(0)!r}, which is wrong: {why}")
+    for name, text in pages:
+        if not HTTP_PAGES.search(name):
+            continue
+        for number, line in prose_lines(text):
+            m = HTTP_ANSWER.search(line)
+            if m:
+                problems.append(f"{name}:{number}: {m.group(0)!r} of HTTP: the book says 响应 "
+                                "(回复 is the chapter's own protocol)")
+    return problems
+
+
+ANSWER_LABEL = "参考答案"
+SUMMARY_TAG = re.compile(r"<summary>(.*?)</summary>")
+
+
+def check_exercises(pages):
+    """One answer label, and exercises as `### 练习 N` headings."""
+    problems = []
+    for name, text in pages:
+        in_exercises = False
+        for number, line in enumerate(text.splitlines(), 1):
+            for label in SUMMARY_TAG.findall(line):
+                if "答案" in label and label != ANSWER_LABEL:
+                    problems.append(f"{name}:{number}: an answer labelled {label!r}: "
+                                    f"the book labels every answer {ANSWER_LABEL!r}")
+            if line.startswith("## "):
+                in_exercises = line.strip() == "## 练习"
+            elif in_exercises and (re.match(r"\d+\.\s", line) or re.match(r"\*\*练习", line)):
+                problems.append(f"{name}:{number}: an exercise as {line[:12]!r}: "
+                                "write each as a heading `### 练习 N`")
+    return problems
+
+
+SECTION = re.compile(r"^(\d+(?:\.\d+)+) (.+)$")
+
+
+def check_titles(pages, summary, readme=""):
+    """Each section has one title: SUMMARY's entry is the page's heading, and
+    a table cell "N title" that names a section with a page uses it too."""
+    plain = lambda t: re.sub(r"[`*]", "", t).strip()
+    headings = {}
+    for name, text in pages:
+        first = next((l for l in text.splitlines() if l.startswith("# ")), "")
+        headings[Path(name).name] = plain(first[2:])
+    titles, problems = {}, []
+    for entry, target in re.findall(r"\[([^\]]+)\]\(([^)]+\.md)\)", summary):
+        heading = headings.get(Path(target).name)
+        if heading is not None and plain(entry) != heading:
+            problems.append(f"SUMMARY.md: {entry!r} names {target}, whose heading is {heading!r}: "
+                            "give the section one title")
+        m = SECTION.match(heading or "")
+        if m:
+            titles[m.group(1)] = m.group(2)
+    for name, text in [*pages, ("README.md", readme)]:
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.lstrip().startswith("|"):
+                continue
+            for cell in line.strip().strip("|").split("|"):
+                m = SECTION.match(plain(cell))
+                han = m and re.search(f"[{HAN}]", m.group(2))
+                if han and m.group(1) in titles and m.group(2) != titles[m.group(1)]:
+                    problems.append(
+                        f"{name}:{number}: {plain(cell)!r}: section {m.group(1)} is titled "
+                        f"{titles[m.group(1)]!r} on its page; give the section one title")
+    return problems
+
+
+def source_comments():
+    """The listings and examples, for the phrases that code comments repeat."""
+    files = [*ROOT.glob("*/src/**/*.rs"), *ROOT.glob("*/examples/*.rs")]
+    return [(f.relative_to(ROOT).as_posix(), f.read_text(encoding="utf-8")) for f in sorted(files)]
+
+
 def book_pages():
     return [(page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8"))
             for page in sorted(SRC.rglob("*.md"))]
@@ -851,7 +988,11 @@ def check_text():
     pages = book_pages()
     results = ROOT / "bench" / "results.md"
     bench = results.read_text(encoding="utf-8") if results.is_file() else ""
-    return check_handwritten(pages) + check_line_breaks(pages) + check_bench_figures(pages, bench)
+    summary = (SRC / "SUMMARY.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return (check_handwritten(pages) + check_line_breaks(pages) + check_bench_figures(pages, bench)
+            + check_phrases(pages, source_comments()) + check_exercises(pages)
+            + check_titles(pages, summary, readme))
 
 
 def self_test():
@@ -879,7 +1020,52 @@ def self_test():
          lambda pages: quoted_call_problems(pages, "do_tcp(sock, peer, settings) // Python: soc.listen(5)"),
          "换成直接调用 `do_tcp(sock, peer, delay, trace)`，改 `CONNECT_TIMEOUT`；原文：`soc.listen(5)`\n",
          "换成直接调用 `do_tcp(sock, peer, settings)`；原文：`soc.listen(5)`\n"),
+        ("an answer labelled 答案", check_exercises,
+         "## 练习\n\n### 练习 1\n\n<details><summary>答案</summary>\n",
+         "## 练习\n\n### 练习 1\n\n<details><summary>参考答案</summary>\n"),
+        ("an exercise as a numbered item", check_exercises,
+         "## 练习\n\n1. 运行它。\n", "## 练习\n\n### 练习 1\n\n运行它。\n"),
+        ("an exercise as bold text", check_exercises,
+         "## 练习\n\n**练习 1**　运行它。\n", "## 练习\n\n### 练习 1\n\n运行它。\n"),
+        ("HTTP's 回答 on an HTTP page",
+         lambda pages: check_phrases([("ch15-04-x.md", pages[0][1])]),
+         "服务器回一个回答：状态行。程序报 `回答不是 HTTP`。\n",
+         "服务器回一个响应：状态行。程序报 `回答不是 HTTP`。\n"),
+        ("a section with two titles",
+         lambda pages: check_titles(
+             [("a.md", "# 15.1 套接字与 socket 模块\n"), *pages], "- [15.1 套接字与 socket 模块](a.md)\n"),
+         "| 15.1 套接字与六个步骤 | `socket-basics` |\n", "| 15.1 套接字与 socket 模块 | `socket-basics` |\n"),
+        ("SUMMARY naming a page by another title",
+         lambda pages: check_titles([("a.md", "# 15.2.1 TCP 客户端\n")], pages[0][1]),
+         "- [15.2.1 客户端](a.md)\n", "- [15.2.1 TCP 客户端](a.md)\n"),
     ]
+    # Every forbidden phrase: the planted statement is caught, the fix passes.
+    fixes = {
+        "会让一部分同学连接超时": "会让一部分同学多等大约一秒",
+        "隔 1 秒重发一次": "约 1、3、7、15 秒后重发",
+        "一个也不会丢": "接收缓冲区满时也会丢",
+        "每次的结果就一样了": "每次重启服务端，结果就一样了",
+        "Windows 上是 `WinError 10048`": "Windows 上 TIME_WAIT 不妨碍重新绑定",
+        "Python 程序对此一无所知": "Windows 上 Python 程序会报 WSAEMSGSIZE",
+        "手写不了": "http-raw 不做 TLS",
+        "`urlopen` 不解压": "urllib 声明 `Accept-Encoding: identity`",
+        "很多中文网站用 GBK": "老网站还会用 GBK",
+        "`connect` 马上失败": "`connect` 在 Linux 上马上失败",
+        "每一步只比上一步多几行": "每一步都能单独运行",
+        "洪水问题": "连接太多的问题",
+        "讲师": "教师",
+    }
+    for broken, fixed in fixes.items():
+        cases.append((f"the forbidden phrase {broken!r}", check_phrases,
+                      f"这里说{broken}。\n", f"这里说{fixed}。\n"))
+    sources = [("x/src/loss.rs", "//! Loopback never loses a datagram.\n")]
+    cases.append(("a forbidden phrase in a source comment",
+                  lambda pages: check_phrases([], sources if "never" in pages[0][1] else []),
+                  "never", "fixed"))
+    caught_all = {p for p, _, _ in FORBIDDEN if any(re.search(p, f"这里说{b}。") for b in fixes)}
+    if caught_all != {p for p, _, _ in FORBIDDEN}:
+        print("book check self-test: a FORBIDDEN phrase has no planted copy: FAILED")
+        return 1
     failed = 0
     for what, check, broken, fixed in cases:
         def run_check(text):
@@ -910,7 +1096,9 @@ def main():
             for name, text in outputs.items():
                 (OUTPUT / name).write_text(text, encoding="utf-8")
             print(f"wrote {len(outputs)} files to {OUTPUT.relative_to(ROOT)}")
-        problems = (check_includes() + check_quoted_calls() + check_outputs(outputs) + check_text()
+        problems = [f"docs/src/output/{name} is missing (UPDATE_BOOK=1 cargo test -p chapter-tests --test demos)"
+                    for name in FROM_TESTS if not (OUTPUT / name).is_file()]
+        problems += (check_includes() + check_quoted_calls() + check_outputs(outputs) + check_text()
                     + check_svgs() + check_build())
     finally:
         for child in children:

@@ -11,7 +11,6 @@
 //! once, and a program's table takes them by name ([`trace`]…).
 
 use std::ffi::{OsStr, OsString};
-use std::io::{self, BufRead, IsTerminal};
 use std::process;
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,8 +18,9 @@ use std::time::Duration;
 use lexopt::prelude::*;
 
 use crate::explain::Bilingual;
+pub use crate::messages::Messages;
+use crate::println;
 use crate::usage::{self, Entry};
-use crate::{eprintln, println};
 
 /// Where an option's value is kept: `|args| &mut args.trace`.
 pub type Field<A, T> = fn(&mut A) -> &mut T;
@@ -90,6 +90,8 @@ pub enum Set<A> {
     Millis(Field<A, Duration>),
     /// Seconds, 0.001 to 86400 (a timeout of 0 cannot be set).
     Seconds(Field<A, Duration>),
+    /// A whole number, at least 1.
+    Count(Field<A, i32>),
     /// A URL (http-get, http-raw): given at most once.
     Url(Field<A, String>),
     /// Anything else: read and checked by the program's own function.
@@ -232,6 +234,7 @@ impl<A> Opt<A> {
                 *field(args) = Duration::from_millis(value.number("毫秒数")?);
             }
             Set::Seconds(field) => *field(args) = value.seconds()?,
+            Set::Count(field) => *field(args) = value.at_least_one()?,
             Set::Url(field) if field(args).is_empty() => {
                 *field(args) = value.text()?;
             }
@@ -260,18 +263,38 @@ impl<A> Opt<A> {
     }
 }
 
+/// One entry of the table, for the options several programs share.
+const fn opt<A>(
+    flags: &'static str,
+    help: [&'static str; 2],
+    default: Initial,
+    set: Set<A>,
+) -> Opt<A> {
+    let [zh, en] = help;
+    Opt {
+        flags,
+        zh,
+        en,
+        default,
+        set,
+    }
+}
+
 /// `--delay-ms <MS>`：原文的 sleep(1)。
 pub const fn delay_ms<A>(
     field: Field<A, Duration>,
     default: &'static str,
 ) -> Opt<A> {
-    Opt {
-        flags: "--delay-ms <MS>",
-        zh: "等待的毫秒数，即原文的 sleep(1)",
-        en: "pause in milliseconds (the text's sleep(1))",
-        default: Initial::Value(default),
-        set: Set::Millis(field),
-    }
+    let help = [
+        "等待的毫秒数，即原文的 sleep(1)",
+        "pause in milliseconds (the text's sleep(1))",
+    ];
+    opt(
+        "--delay-ms <MS>",
+        help,
+        Initial::Value(default),
+        Set::Millis(field),
+    )
 }
 
 /// `--timeout <SECS>`：客户端最多等回答几秒（HTTP 程序的说明不同，自己写）。
@@ -279,35 +302,39 @@ pub const fn timeout<A>(
     field: Field<A, Duration>,
     default: &'static str,
 ) -> Opt<A> {
-    Opt {
-        flags: "--timeout <SECS>",
-        zh: "最多等待回答的秒数",
-        en: "seconds to wait for an answer",
-        default: Initial::Value(default),
-        set: Set::Seconds(field),
-    }
+    let help = ["最多等待回答的秒数", "seconds to wait for an answer"];
+    opt(
+        "--timeout <SECS>",
+        help,
+        Initial::Value(default),
+        Set::Seconds(field),
+    )
+}
+
+/// `--backlog <N>`：listen() 的排队上限（tcp-server 和它的 backlog 示例）。
+pub const fn backlog<A>(field: Field<A, i32>, default: &'static str) -> Opt<A> {
+    let help = ["listen() 的排队上限", "listen() backlog"];
+    opt(
+        "--backlog <N>",
+        help,
+        Initial::Value(default),
+        Set::Count(field),
+    )
 }
 
 /// `--trace`：在 stderr 显示每次收发的字节。
 pub const fn trace<A>(field: Field<A, bool>) -> Opt<A> {
-    Opt {
-        flags: "--trace",
-        zh: "在 stderr 显示每次收发的字节",
-        en: "show every send and recv as bytes on stderr",
-        default: Initial::None,
-        set: Set::Flag(field),
-    }
+    let help = [
+        "在 stderr 显示每次收发的字节",
+        "show every send and recv as bytes on stderr",
+    ];
+    opt("--trace", help, Initial::None, Set::Flag(field))
 }
 
 /// `-q, --quiet`：服务端不逐条打印收到的消息。
 pub const fn quiet<A>(field: Field<A, bool>) -> Opt<A> {
-    Opt {
-        flags: "-q, --quiet",
-        zh: "不逐条打印收到的消息",
-        en: "no line per message received",
-        default: Initial::None,
-        set: Set::Flag(field),
-    }
+    let help = ["不逐条打印收到的消息", "no line per message received"];
+    opt("-q, --quiet", help, Initial::None, Set::Flag(field))
 }
 
 impl<A: Default> Program<A> {
@@ -435,7 +462,7 @@ impl<A: Default> Program<A> {
         if let Some((side, net)) = self.net {
             let net = net(args);
             if net.host.is_empty() {
-                net.host = crate::default_host();
+                net.host = crate::host::default_host();
             }
             if let Side::Client(server) = side {
                 net.server = server;
@@ -577,78 +604,6 @@ impl Spec {
             ..Program::NONE
         }
         .parse()
-    }
-}
-
-/// 客户端要发送的消息：命令行给的（没给就用原文的），或 `-i` 时逐行读的。
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Messages {
-    given: Vec<String>,
-    interactive: bool,
-}
-
-impl<'a> IntoIterator for &'a Messages {
-    type Item = io::Result<String>;
-    type IntoIter = Each<'a>;
-
-    /// The messages of the command line, or with `-i` the lines typed (or
-    /// piped) on stdin, until a line `end` or end of input.
-    fn into_iter(self) -> Each<'a> {
-        if !self.interactive {
-            return Each::Given(self.given.iter());
-        }
-        let terminal = io::stdin().is_terminal();
-        if terminal {
-            eprintln!(
-                "逐行输入消息，回车发送；输入 end 或按 Ctrl-D 结束 \
-                 / type a message per line; end or Ctrl-D to finish"
-            );
-        }
-        Each::Typed {
-            stdin: io::stdin().lock(),
-            prompt: terminal,
-        }
-    }
-}
-
-/// 一条一条取出要发送的消息（`for message in &args.messages`）。
-pub enum Each<'a> {
-    Given(std::slice::Iter<'a, String>),
-    Typed {
-        stdin: io::StdinLock<'static>,
-        prompt: bool,
-    },
-}
-
-impl Iterator for Each<'_> {
-    type Item = io::Result<String>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (stdin, prompt) = match self {
-            Each::Given(given) => return given.next().cloned().map(Ok),
-            Each::Typed { stdin, prompt } => (stdin, *prompt),
-        };
-        loop {
-            if prompt {
-                use io::Write as _;
-                let _ = io::stderr().write_all(b"> ");
-            }
-            let mut line = Vec::new();
-            match stdin.read_until(b'\n', &mut line) {
-                Ok(0) => return None, // Ctrl-D or the end of a pipe
-                Ok(_) => {}
-                Err(err) => return Some(Err(err)),
-            }
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.trim() == "end" {
-                return None;
-            }
-            // An empty line would be a send of 0 bytes: nothing to send.
-            if !line.is_empty() {
-                return Some(Ok(line.to_string()));
-            }
-        }
     }
 }
 

@@ -56,7 +56,7 @@ pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
 ///
 /// `options` are the client's `--host`/`--port` as given (see
 /// [`crate::cli::Net::start_server`]).
-pub fn server_command(server: &str, options: &[String]) -> String {
+pub(crate) fn server_command(server: &str, options: &[String]) -> String {
     if options.is_empty() {
         format!("cargo run -p {server}")
     } else {
@@ -136,65 +136,6 @@ pub fn bind(err: io::Error, addr: SocketAddr) -> io::Error {
     explained(err.kind(), zh, en)
 }
 
-/// 和对方收发数据时出错（对方断开、拒绝……）。
-///
-/// TCP 的 `bind()` 失败了：端口被占用时，看看是不是 TIME_WAIT 造成的。
-///
-/// As [`bind`], but a port held only by connections that are closing
-/// (TIME_WAIT and friends, left by a server stopped while clients were
-/// connected) is named as such, with the fix.
-pub fn tcp_bind(err: io::Error, addr: SocketAddr) -> io::Error {
-    if err.kind() != ErrorKind::AddrInUse || !closing_only(addr.port()) {
-        return bind(err, addr);
-    }
-    let port = addr.port();
-    explained(
-        err.kind(),
-        format!(
-            "端口 {port} 上还有刚关闭的连接停在 TIME_WAIT（{addr}），多半是服务端停掉时\
-             还有客户端连着：等一分钟再试，或在 bind 之前设置 SO_REUSEADDR，或换个端口，如 --port 0"
-        ),
-        format!(
-            "address {addr} is held by closed connections in TIME_WAIT \
-             (a server stopped while clients were connected): wait a minute, \
-             set SO_REUSEADDR before bind, or pick another --port"
-        ),
-    )
-}
-
-/// Whether every TCP socket on `port` is a closing connection (TIME_WAIT,
-/// FIN_WAIT, CLOSING) and none listens. Reads Linux's /proc/net/tcp and
-/// tcp6; where they do not exist the answer is false (the generic message).
-fn closing_only(port: u16) -> bool {
-    let mut closing = false;
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = std::fs::read_to_string(table) else {
-            continue;
-        };
-        // Rows: sl local_address rem_address st …, addresses as HEX:PORT.
-        for row in text.lines().skip(1) {
-            let fields: Vec<&str> = row.split_whitespace().collect();
-            let (Some(local), Some(state)) = (fields.get(1), fields.get(3))
-            else {
-                continue;
-            };
-            let on_port = local
-                .rsplit_once(':')
-                .and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
-                == Some(port);
-            if !on_port {
-                continue;
-            }
-            match *state {
-                // FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSING
-                "04" | "05" | "06" | "0B" => closing = true,
-                _ => return false,
-            }
-        }
-    }
-    closing
-}
-
 /// A `send`/`recv` with a connected peer failed.
 pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
     let (zh, en) = match err.kind() {
@@ -257,7 +198,7 @@ pub fn lines(err: &io::Error) -> String {
 }
 
 /// 一个错误的中英文两半：已有说明的原样取出，其余的套上“出错了”。
-pub fn bilingual(err: &io::Error) -> Bilingual {
+pub(crate) fn bilingual(err: &io::Error) -> Bilingual {
     match err.get_ref().and_then(|e| e.downcast_ref::<Bilingual>()) {
         Some(said) => said.clone(),
         None => {

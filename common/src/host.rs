@@ -12,7 +12,7 @@ use crate::explain::explained;
 /// not resolve (common on fresh VMs and on some Macs), fall back to
 /// `localhost` and say so on stderr, so that a server and a client started
 /// with no options still meet.
-pub fn default_host() -> String {
+pub(crate) fn default_host() -> String {
     let name = gethostname::gethostname().to_string_lossy().into_owned();
     if !name.is_empty() && (name.as_str(), 0).to_socket_addrs().is_ok() {
         return name;

@@ -52,7 +52,7 @@ impl Kind {
 }
 
 /// The prefix of every line that gives students a command to run.
-pub const STUDENTS_RUN: &str = "学生运行 / students run: ";
+pub(crate) const STUDENTS_RUN: &str = "学生运行 / students run: ";
 
 /// 服务端第一行之后要打印的提示：学生该运行的命令，或者“只有本机能连”。
 ///
@@ -82,7 +82,7 @@ pub fn local_addrs() -> Vec<IpAddr> {
 
 /// [`hints`] over a given list of this machine's addresses. `dual_stack`:
 /// whether a socket bound to `::` also accepts IPv4.
-pub fn hints_for(
+pub(crate) fn hints_for(
     bound: SocketAddr,
     kind: Kind,
     addrs: &[IpAddr],

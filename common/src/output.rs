@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 /// How many lines may wait for the terminal. A paused terminal fills it in
 /// a moment; after that lines are counted, not kept.
-pub const QUEUE_LINES: usize = 1024;
+pub(crate) const QUEUE_LINES: usize = 1024;
 
 /// How often the writer looks for notes to print when nothing else comes.
 const TICK: Duration = Duration::from_millis(200);
@@ -76,7 +76,8 @@ pub fn start() {
 }
 
 /// Whether lines go through the queue (after [`start`]).
-pub fn queued() -> bool {
+#[cfg(test)]
+fn queued() -> bool {
     QUEUE.get().is_some()
 }
 
@@ -127,7 +128,7 @@ fn write_bytes(to: To, bytes: &[u8]) {
 }
 
 /// The note written once output flows again.
-pub fn skipped_note(n: u64) -> String {
+pub(crate) fn skipped_note(n: u64) -> String {
     format!("……省略了 {n} 行输出 / {n} lines skipped")
 }
 
@@ -252,16 +253,16 @@ pub fn counted(kind: &'static str) {
 ///
 /// Prints at once the summaries still pending (a client that exits does
 /// not wait for a quiet second; [`crate::exit_code`] calls this).
-pub fn flush_summaries() {
+pub(crate) fn flush_summaries() {
     for summary in REPEATED.all_pending() {
         line(To::Stderr, summary);
     }
 }
 
 /// Lines of one kind printed per second before the rest are counted.
-pub const PER_SECOND: u32 = 3;
+pub(crate) const PER_SECOND: u32 = 3;
 /// While a flood goes on, a summary at most this often.
-pub const SUMMARY_EVERY: Duration = Duration::from_secs(5);
+pub(crate) const SUMMARY_EVERY: Duration = Duration::from_secs(5);
 const WINDOW: Duration = Duration::from_secs(1);
 /// A flood is over when no line of its kind came for this long.
 const QUIET: Duration = Duration::from_secs(1);
@@ -270,7 +271,7 @@ static REPEATED: Limiter = Limiter::new();
 
 /// The summary of `n` lines of `kind` left out. A kind written
 /// `"中文 / English"` is split between the two halves of the line.
-pub fn summary(kind: &str, n: u64) -> String {
+pub(crate) fn summary(kind: &str, n: u64) -> String {
     let (zh, en) = kind.split_once(" / ").unwrap_or((kind, kind));
     format!(
         "……另有 {n} 条同类消息未显示（{zh}）/ {n} more like this not shown ({en})"

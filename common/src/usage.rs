@@ -1,16 +1,10 @@
-//! 用法错误和帮助文字的排版，所有程序共用。
+//! 用法错误和帮助文字的排版，所有程序共用（由 [`crate::cli`] 调用）。
 //!
-//! Usage errors and the layout of `--help`, shared by every program's
-//! parser (the socket programs' in [`crate::cli`], the HTTP programs' own):
-//!
-//! - a usage error is a Chinese line, an English line, and a line naming
-//!   `--help`; what was wrong is quoted (escaped, so an argument cannot
-//!   retitle the terminal), and a near miss gets "did you mean";
-//! - `--help` has the conventional layout (`Usage:`, `Arguments:`,
-//!   `Options:`, `<VALUE>` placeholders), each entry a Chinese line then
-//!   an English line, defaults written out in both;
-//! - the program is named as it was started: `cargo run -p NAME --` under
-//!   cargo, the binary's name otherwise.
+//! A usage error is a Chinese line, an English line and a line naming
+//! `--help`; what was wrong is quoted and escaped, a near miss gets "did you
+//! mean". `--help` has the conventional layout (`Usage:`, `Options:`,
+//! `<VALUE>`), each entry in both languages. The program is named as it was
+//! started: `cargo run -p NAME --` under cargo, the binary's name otherwise.
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -24,7 +18,7 @@ use crate::explain::Bilingual;
 ///
 /// A lexopt error in both languages. `known` lists the options the
 /// program accepts (`--port`…), for "did you mean".
-pub fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
+pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
     use lexopt::Error as E;
     match err {
         E::MissingValue {
@@ -126,7 +120,7 @@ fn hint(word: &str, known: &[&str]) -> (String, String) {
 ///
 /// The known option nearest to `word`, if at most 2 edits away.
 /// Short options (`-x`) get none: every one is near every other.
-pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     if !word.starts_with("--") || word.len() < 4 {
         return None;
     }
@@ -174,7 +168,7 @@ fn distance(a: &str, b: &str) -> usize {
 /// `--help=x`: an option that takes no value was given one. Call it in
 /// the arm of an option that returns at once (`--help`, `--version`);
 /// lexopt itself reports the others when it reads the next argument.
-pub fn reject_value(
+pub(crate) fn reject_value(
     parser: &mut lexopt::Parser,
     option: &str,
 ) -> Result<(), lexopt::Error> {
@@ -193,7 +187,7 @@ pub fn reject_value(
 /// --` when cargo ran it (cargo sets `CARGO` and `CARGO_PKG_NAME` for the
 /// program it runs), otherwise the name of the binary. `name` is the crate
 /// name, possibly followed by more (`tcp-server --example 1-accept`).
-pub fn invocation(name: &str) -> String {
+pub(crate) fn invocation(name: &str) -> String {
     let package = std::env::var_os("CARGO_PKG_NAME")
         .filter(|_| std::env::var_os("CARGO").is_some());
     let arg0 = std::env::args_os().next();
@@ -203,7 +197,7 @@ pub fn invocation(name: &str) -> String {
 /// 同 [`invocation`]，但环境由参数给出（便于测试）。
 ///
 /// [`invocation`], given the package cargo ran (if any) and `argv[0]`.
-pub fn started_as(
+pub(crate) fn started_as(
     name: &str,
     cargo_ran: Option<&OsStr>,
     arg0: Option<&OsStr>,
@@ -244,7 +238,7 @@ pub fn exit(name: &str, wrong: &Bilingual) -> ! {
 /// One entry of `--help`: the option as written (`--port <PORT>`), what it
 /// does in Chinese and in English.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub flags: String,
     pub zh: String,
     pub en: String,
@@ -281,7 +275,7 @@ impl Entry {
 /// 帮助里列出的全部选项名。
 ///
 /// The long options among `entries` (`--port`, `--help`…).
-pub fn known(entries: &[Entry]) -> Vec<&str> {
+pub(crate) fn known(entries: &[Entry]) -> Vec<&str> {
     entries
         .iter()
         .flat_map(|e| e.flags.split([',', ' ']))
@@ -294,7 +288,7 @@ pub fn known(entries: &[Entry]) -> Vec<&str> {
 /// The help text: `about`, the usage line (`program`, from
 /// [`invocation`], then `usage`), the arguments and options, then `after`
 /// (examples), each entry a Chinese line and an English line.
-pub fn help(
+pub(crate) fn help(
     about: &str,
     program: &str,
     usage: &str,

@@ -36,6 +36,27 @@
         return (text || "").replace(SPACED_HAN, "$1");
     }
 
+    // Pagefind also returns near matches: a stem ("connections" finds
+    // "connect"), or a shorter word the query starts with ("zzzz" finds
+    // "z"). A page counts only if its text has every word searched for: a
+    // Latin word at the start of a word, in any case; a Chinese word
+    // anywhere; "a phrase" as written.
+    function escapeRegExp(text) {
+        return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }
+
+    function hasEvery(content, term) {
+        var text = unspaced(content);
+        var quoted = /^"(.*)"$/.exec(term);
+        var words = quoted ? [quoted[1]] : term.split(/\s+/);
+        return words.every(function (word) {
+            if (/^[\x00-\x7f]+$/.test(word)) {
+                return new RegExp("(^|[^A-Za-z0-9_])" + escapeRegExp(word), "i").test(text);
+            }
+            return text.indexOf(word) >= 0;
+        });
+    }
+
     var menuButtons = document.querySelector("#mdbook-menu-bar .left-buttons");
     var menuBar = document.getElementById("mdbook-menu-bar");
     if (!menuButtons || !menuBar) {
@@ -161,9 +182,11 @@
         load().then(function () {
             return pagefind.search(pagefindQuery(term));
         }).then(function (found) {
-            var top = found.results.slice(0, 20);
-            return Promise.all(top.map(function (r) { return r.data(); })).then(function (all) {
-                return { total: found.results.length, all: all };
+            // The book has a few dozen pages: check them all, show 20.
+            var candidates = found.results.slice(0, 200);
+            return Promise.all(candidates.map(function (r) { return r.data(); })).then(function (all) {
+                var real = all.filter(function (data) { return hasEvery(data.content, term); });
+                return { total: real.length, all: real.slice(0, 20) };
             });
         }).then(function (got) {
             if (mine !== latest) {

@@ -10,15 +10,22 @@ use common::escape_control;
 use common::explain::explained;
 use ureq::http::{Response, Uri};
 use ureq::{Body, ResponseExt, Timeout};
+use ureq_proto::Error as Proto;
 
 use crate::cli::Args;
-use crate::redirect::Refused;
 
-/// 发请求之前先检查网址：要以 http:// 或 https:// 开头，并有主机名。
+/// 发请求之前先检查网址：要以 http:// 或 https:// 开头，有主机名，端口不超过 65535。
 ///
-/// Checks that `url` is something the programs can fetch, before any
-/// network traffic: `http://` or `https://` and a host.
-pub fn check_url(url: &str) -> io::Result<Uri> {
+/// Checks that the command line's URL is something the programs can
+/// fetch, before any network traffic: `http://` or `https://` and a host
+/// (exit 1 if not), and no port above 65535 (a usage error, exit 2).
+pub fn check_url(args: &Args) -> io::Result<()> {
+    parse_url(&args.url)?;
+    check_port(args);
+    Ok(())
+}
+
+fn parse_url(url: &str) -> io::Result<Uri> {
     let shown = escape_control(url);
     let bad =
         |zh: String, en: String| explained(ErrorKind::InvalidInput, zh, en);
@@ -64,6 +71,40 @@ pub fn check_url(url: &str) -> io::Result<Uri> {
     }
 }
 
+/// A port above 65535 in the command line's URL is a usage error (exit 2)
+/// naming the port, before anything connects: ureq would take it as no
+/// port at all and fetch port 80.
+fn check_port(args: &Args) {
+    let Some(port) = args.url.parse::<Uri>().ok().and_then(|u| bad_port(&u))
+    else {
+        return;
+    };
+    let url = escape_control(&args.url);
+    common::usage::exit(
+        args.spec.name,
+        &common::Bilingual::new(
+            format!(
+                "网址 {url} 的端口 {port} 不对：端口是 1 到 65535 的数，如 http://127.0.0.1:8000/"
+            ),
+            format!(
+                "{url}: port {port} is out of range: a port is 1 to 65535, e.g. http://127.0.0.1:8000/"
+            ),
+        ),
+    )
+}
+
+/// The port of `uri` as written, if it is there but no port can be that
+/// number (`99999`, `65536`). The `http` crate parses such a URL and
+/// reports no port, so this reads the authority itself.
+pub fn bad_port(uri: &Uri) -> Option<String> {
+    let authority = uri.authority()?.as_str();
+    // After an IPv6 literal's `]`, or the last `:` of a name or IPv4.
+    let after_host = authority.rsplit(']').next().unwrap_or(authority);
+    let (_, port) = after_host.rsplit_once(':')?;
+    let fits = port.is_empty() || port.parse::<u16>().is_ok();
+    (!fits).then(|| escape_control(port).into_owned())
+}
+
 /// 把失败的请求（或读正文时的错误）变成 stderr 上的两行。
 /// Turns a failed request (or body read) of `url` into the two lines for
 /// stderr.
@@ -85,6 +126,9 @@ pub fn request(err: ureq::Error, raw_url: &str, args: &Args) -> io::Error {
     if let Some(tls) = tls {
         let (kind, zh, en) = tls_failure(tls, raw_url, args);
         return explained(kind, zh, en);
+    }
+    if let Some(refused) = redirect_refused(&err, raw_url) {
+        return refused;
     }
     let (kind, zh, en) = match err {
         ureq::Error::HostNotFound | ureq::Error::Timeout(Timeout::Resolve) => {
@@ -151,6 +195,20 @@ pub fn request(err: ureq::Error, raw_url: &str, args: &Args) -> io::Error {
             if p.to_string().contains("too many headers") =>
         {
             headers_too_large(&url)
+        }
+        ureq::Error::Protocol(ref p) if is_malformed(p) => {
+            let why = escape_control(&err.to_string()).into_owned();
+            (
+                ErrorKind::InvalidData,
+                format!(
+                    "{url} 的网页服务器发来的响应格式有误（{why}）：毛病在那个服务器，\
+                     不在本程序；请换一个网址，或告诉那个网站的管理员"
+                ),
+                format!(
+                    "the web server of {url} sent a malformed response ({why}): \
+                     the fault is that server's; try another URL or tell its admin"
+                ),
+            )
         }
         ureq::Error::Protocol(_) => {
             let why = escape_control(&err.to_string()).into_owned();
@@ -315,49 +373,139 @@ fn headers_too_large(url: &str) -> (ErrorKind, String, String) {
     )
 }
 
-/// 重定向指向的地方不能去。
-/// A redirect from `url` to a `Location` that is not followed.
-pub fn redirect(url: &str, refused: &Refused) -> io::Error {
-    let url = escape_control(url);
+/// 一次不跟随的重定向：为什么。
+/// A redirect the agent refuses before connecting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The URL it points to, and its port as written (`99999`).
+    Port { url: String, port: String },
+    /// The scheme (`file`) of a `Location` ureq took as a path.
+    Scheme(String),
+}
+
+/// Whether the agent must not fetch `uri`: a port above 65535, or (for a
+/// redirect) a path whose segment is a scheme and a colon (`/file:///etc`),
+/// which is what ureq makes of `Location: file:///etc/passwd`.
+pub fn refuse(uri: &Uri, is_hop: bool) -> Option<Refused> {
+    if let Some(port) = bad_port(uri) {
+        let url = uri.to_string();
+        return Some(Refused::Port { url, port });
+    }
+    let scheme = uri.path().split('/').find_map(|segment| {
+        let scheme = segment.strip_suffix(':')?;
+        let mut chars = scheme.chars();
+        let first = chars.next()?;
+        let is_scheme = first.is_ascii_alphabetic()
+            && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        let scheme = scheme.to_ascii_lowercase();
+        let web = scheme == "http" || scheme == "https";
+        (is_scheme && !web).then_some(scheme)
+    })?;
+    is_hop.then_some(Refused::Scheme(scheme))
+}
+
+/// A redirect from `url` that was refused: two lines for stderr.
+pub fn refused(url: &str, refused: &Refused) -> io::Error {
+    let shown = escape_control(url);
     let (zh, en) = match refused {
-        Refused::Scheme { scheme, location } => {
-            let location = escape_control(location);
+        Refused::Port { url: to, port } => {
+            let to = escape_control(to);
             (
                 format!(
-                    "{url} 要求重定向到 {location}，不跟随：本程序只访问 http:// 和 https://，不会打开 {scheme}: 的地址"
+                    "{shown} 要求重定向到 {to}，但端口 {port} 超出范围（端口是 1 到 65535 的数），不跟随"
                 ),
                 format!(
-                    "{url} redirects to {location}: refused, only http:// and https:// are followed"
+                    "{shown} redirects to {to}: port {port} is out of range (a port is 1 to 65535), not followed"
                 ),
             )
         }
-        Refused::Unusable(location) => {
-            let location = escape_control(location);
-            (
-                format!(
-                    "{url} 要求重定向到 {location}，但那不是可以访问的网址"
-                ),
-                format!(
-                    "{url} redirects to {location}, which is not a URL that can be fetched"
-                ),
-            )
-        }
+        Refused::Scheme(scheme) => scheme_refused(&shown, scheme),
     };
     explained(ErrorKind::InvalidData, zh, en)
 }
 
-/// A POST answered with 307/308: the form would have to be sent again.
-pub fn post_redirect(url: &str, next: &str) -> io::Error {
-    let url = escape_control(url);
-    let next = escape_control(next);
-    explained(
-        ErrorKind::InvalidData,
+fn scheme_refused(shown: &str, scheme: &str) -> (String, String) {
+    let scheme = escape_control(scheme);
+    (
         format!(
-            "{url} 要求把 POST 重定向到 {next}（307/308），本程序不会重发表单；请直接用新网址"
+            "{shown} 要求重定向到一个 {scheme}: 的地址，不跟随：本程序只访问 http:// 和 https://，不会打开 {scheme}: 的地址"
         ),
         format!(
-            "{url} redirects the POST to {next} (307/308): use the new URL directly"
+            "{shown} redirects to a {scheme}: URL: refused, only http:// and https:// are followed"
         ),
+    )
+}
+
+/// ureq 不跟随的重定向，用本程序的话说出来。
+///
+/// Where ureq stopped following a redirect, in this program's words; this
+/// is the one place that maps ureq's redirect errors. `url` is the URL
+/// that answered with the redirect (or, for a bad port, the one refused).
+fn redirect_refused(err: &ureq::Error, url: &str) -> Option<io::Error> {
+    let shown = escape_control(url);
+    let (zh, en) = match err {
+        // ureq follows only the schemes it knows a port for: http, https.
+        ureq::Error::BadUri(why) if why.starts_with("unknown scheme") => {
+            let scheme = why.rsplit(' ').next().unwrap_or_default();
+            scheme_refused(&shown, &scheme.to_ascii_lowercase())
+        }
+        // A Location that is no URL, or holds bytes no URL may hold.
+        ureq::Error::Protocol(Proto::BadLocationHeader(location)) => {
+            let location = encode(location.as_bytes());
+            (
+                format!(
+                    "{shown} 要求重定向到 {location}，但那不是可以访问的网址"
+                ),
+                format!(
+                    "{shown} redirects to {location}, which is not a URL that can be fetched"
+                ),
+            )
+        }
+        // ureq does not send a POST again (307/308 would need that).
+        ureq::Error::RedirectFailed => (
+            format!(
+                "{shown} 要求把 POST 重定向到别处（307/308），本程序不会重发表单；\
+                 用 cargo run -p http-get -- {shown} 看它指向哪里，再直接用新网址"
+            ),
+            format!(
+                "{shown} redirects the POST elsewhere (307/308): the form is not sent again; \
+                 see where with http-get, then use that URL directly"
+            ),
+        ),
+        _ => return None,
+    };
+    Some(explained(ErrorKind::InvalidData, zh, en))
+}
+
+/// `location` with every byte a URL may not hold percent-encoded, as
+/// urllib does before following it.
+fn encode(location: &[u8]) -> String {
+    let mut out = String::with_capacity(location.len());
+    for &b in location {
+        if b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A response from a server that speaks HTTP, but badly: its status line
+/// came, then the framing of the body was wrong. Not a reason to ask
+/// whether a web server is on that port.
+fn is_malformed(err: &Proto) -> bool {
+    matches!(
+        err,
+        Proto::BadContentLengthHeader
+            | Proto::TooManyContentLengthHeaders
+            | Proto::ConflictingBodyHeaders
+            | Proto::ChunkLenNotAscii
+            | Proto::ChunkLenNotANumber
+            | Proto::ChunkExpectedCrLf
+            | Proto::BodyContentAfterFinish
+            | Proto::BodyLargerThanContentLength
+            | Proto::NoLocationHeader
     )
 }
 
@@ -460,7 +608,7 @@ pub fn status(req: &Response<Body>, args: &Args) -> io::Result<()> {
     }
     let url = req.get_uri().to_string();
     let url = escape_control(&url);
-    let status = crate::status_line(code);
+    let status = crate::status_line(req.status());
     let (zh, en) = meaning(code, args);
     Err(explained(
         ErrorKind::Other,
@@ -588,6 +736,36 @@ mod tests {
         );
         let text = common::explain::lines(&err);
         assert!(text.contains("bad\\u{202e}\\x07"), "{text}");
+    }
+
+    #[test]
+    fn ports_above_65535_are_found_as_written() {
+        let port = |url: &str| bad_port(&url.parse().unwrap());
+        assert_eq!(port("http://127.0.0.1:99999/").as_deref(), Some("99999"));
+        assert_eq!(port("http://h:65536").as_deref(), Some("65536"));
+        assert_eq!(port("http://[::1]:70000/x").as_deref(), Some("70000"));
+        for fine in [
+            "http://h:65535/",
+            "http://[::1]/",
+            "http://h/",
+            "http://h:/",
+        ] {
+            assert_eq!(port(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_scheme_joined_as_a_path_is_refused_on_a_hop() {
+        let refuse = |url: &str, hop| refuse(&url.parse().unwrap(), hop);
+        let file = "http://h/file:///etc/passwd";
+        assert_eq!(refuse(file, true), Some(Refused::Scheme("file".into())));
+        assert_eq!(refuse(file, false), None);
+        assert_eq!(refuse("http://h/wiki/Special:Random", true), None);
+        assert_eq!(refuse("http://h/proxy/http://x/", true), None);
+        assert!(matches!(
+            refuse("http://h:99999/", false),
+            Some(Refused::Port { port, .. }) if port == "99999"
+        ));
     }
 
     #[test]

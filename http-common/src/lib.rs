@@ -1,9 +1,11 @@
-//! http-get 和 http-post 共用的部分（15.4）：命令行、ureq 的 agent、跟随
-//! 重定向、读取正文、像原文的 `urlopen` 程序那样打印回答，以及出错提示。
+//! http-get 和 http-post 共用的部分（15.4）：命令行、ureq 的 agent（它自己跟随
+//! 重定向）、读取正文、解码并打印正文，以及出错提示。
 //!
 //! What http-get and http-post share (15.4): the command line, the ureq
-//! agent, following redirects, reading the body, printing a response the
-//! way the text's `urlopen` program does, and the error messages.
+//! agent (which follows redirects itself; this crate notes each hop and
+//! words each failure), reading the body, decoding and printing it, and the
+//! error messages. http-get prints the status line and the headers in its
+//! own `main.rs`, as the text does.
 //!
 //! This crate is the only way ureq enters the workspace, so the socket
 //! programs (which use `common`) never compile it.
@@ -11,15 +13,22 @@
 pub mod charset;
 pub mod cli;
 pub mod explain;
-pub mod redirect;
 
 use std::io::{self, BufWriter, ErrorKind, Read, Write};
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use common::escape_control;
 use encoding_rs::{CoderResult, Encoding};
-use ureq::http::{Response, header::LOCATION};
-use ureq::{Agent, Body, ResponseExt};
+use ureq::config::Config;
+use ureq::http::header::CONTENT_ENCODING;
+use ureq::http::{HeaderValue, Response, StatusCode, Uri};
+use ureq::unversioned::resolver::{
+    DefaultResolver, ResolvedSocketAddrs, Resolver,
+};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::{Body, ResponseExt};
 
 pub use cli::{Args, Spec};
 pub use explain::check_url;
@@ -30,60 +39,147 @@ pub const BODY_LIMIT: u64 = 10 * 1024 * 1024;
 
 /// 最多跟随这么多次重定向，与 urllib 相同。
 /// At most this many redirects are followed, as urllib does.
-pub const MAX_REDIRECTS: usize = 10;
+pub const MAX_REDIRECTS: u32 = 10;
 
 /// Name lookup and connecting get at most this long (or `--timeout`, if
 /// shorter), so that an offline machine says so in seconds.
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// 一个像 `urlopen` 那样工作的 ureq agent：解压 gzip；404 也是回答。
-/// A ureq agent as the text's `urlopen` behaves: gzip is undone, and a 404
-/// is a response to print, not an error. Redirects are left to
-/// [`follow_redirects`], which reports each one.
+/// 一个像 `urlopen` 那样工作的 ureq agent。
+///
+/// A ureq agent that behaves as the text's `urlopen`: it follows up to
+/// [`MAX_REDIRECTS`] redirects itself (after a POST, 301/302/303 become a
+/// GET and 307/308 are not followed: the form is never sent twice), undoes
+/// gzip, and takes a 404 as a response to print, not an error. It also
+/// notes every URL it fetches (see [`Trail`]), so that a failure can name
+/// the hop that failed, and it never connects to a port a URL cannot have.
+/// It derefs to [`ureq::Agent`]: `agent.get(url).call()`.
+pub struct Agent {
+    agent: ureq::Agent,
+    trail: Arc<Trail>,
+}
+
+impl Deref for Agent {
+    type Target = ureq::Agent;
+
+    fn deref(&self) -> &ureq::Agent {
+        &self.agent
+    }
+}
+
+/// 发出请求的 agent：跟随重定向，整个请求（每一跳和正文）在 `timeout` 内结束。
+/// The agent for one run of http-get or http-post: the whole request,
+/// every redirect and the body included, ends within `timeout`.
 pub fn agent(timeout: Duration) -> Agent {
-    Agent::config_builder()
-        // The whole request, body included, ends within --timeout.
+    let config = ureq::Agent::config_builder()
+        // One budget for everything: ureq does not restart it on a redirect.
         .timeout_global(Some(timeout))
         .timeout_resolve(Some(timeout.min(LOOKUP_TIMEOUT)))
         .timeout_connect(Some(timeout.min(LOOKUP_TIMEOUT)))
         .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .new_agent()
+        .max_redirects(MAX_REDIRECTS)
+        .save_redirect_history(true)
+        .build();
+    let trail = Arc::new(Trail::default());
+    let resolver = Noting {
+        trail: Arc::clone(&trail),
+        inner: DefaultResolver::default(),
+    };
+    let agent =
+        ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
+    Agent { agent, trail }
 }
 
-/// 跟随重定向（`urlopen` 也会跟随），每一跳都在 stderr 上说一声。
-/// Follows redirects from the answer to the first request (`first`), as
-/// `urlopen` does, saying each hop on stderr. A failure names the URL that
-/// failed. Only `http://` and `https://` are followed; after a POST, a
-/// 301/302/303 is followed with a GET (as urllib does) and a 307/308, which
-/// would need the form sent again, is an error.
-pub fn follow_redirects(
+impl Agent {
+    /// The URLs fetched so far, in order: the first request, then each hop.
+    fn fetched(&self) -> Vec<Uri> {
+        lock(&self.trail.fetched).clone()
+    }
+
+    /// The hop refused before connecting, if one was.
+    fn refused(&self) -> Option<explain::Refused> {
+        lock(&self.trail.refused).take()
+    }
+}
+
+/// Every URL the agent looked up, in order. ureq resolves the host of each
+/// request, redirects included (also when it reuses a connection), so this
+/// is the list of hops even when one fails, which the response's own
+/// redirect history cannot tell: there is no response then.
+#[derive(Debug, Default)]
+struct Trail {
+    fetched: Mutex<Vec<Uri>>,
+    /// A hop refused before connecting.
+    refused: Mutex<Option<explain::Refused>>,
+}
+
+/// ureq's own resolver, noting each URL in the [`Trail`] and refusing two
+/// hops ureq would make: a port above 65535 (ureq takes it as no port, so
+/// 80) and a `Location` with another scheme that `http::Uri` cannot parse
+/// (`file:///etc/passwd`), which ureq joins as a path on the same server.
+#[derive(Debug)]
+struct Noting {
+    trail: Arc<Trail>,
+    inner: DefaultResolver,
+}
+
+impl Resolver for Noting {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut fetched = lock(&self.trail.fetched);
+        let is_hop = !fetched.is_empty();
+        if let Some(refused) = explain::refuse(uri, is_hop) {
+            *lock(&self.trail.refused) = Some(refused);
+            return Err(ureq::Error::BadUri(uri.to_string()));
+        }
+        fetched.push(uri.clone());
+        drop(fetched);
+        self.inner.resolve(uri, config, timeout)
+    }
+}
+
+/// The value behind `mutex`, also after a panic elsewhere.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// 请求的结果：先在 stderr 上说出经过的每一次重定向；出错时说明原因。
+/// The outcome of `agent.get(url).call()`: says each redirect followed on
+/// stderr (from the response's redirect history, or, after a failure, from
+/// the agent's trail), then gives the response, or the failure in words
+/// naming the URL that failed.
+pub fn followed(
+    result: Result<Response<Body>, ureq::Error>,
     agent: &Agent,
-    first: Result<Response<Body>, ureq::Error>,
     args: &Args,
 ) -> io::Result<Response<Body>> {
-    let mut url = args.url.clone();
-    let mut response = first.map_err(|e| explain::request(e, &url, args))?;
-    for _ in 0..MAX_REDIRECTS {
-        let status = response.status().as_u16();
-        let location = match response.headers().get(LOCATION) {
-            Some(location) if redirect::is_redirect(status) => location,
-            _ => return Ok(response),
-        };
-        let next = redirect::resolve(response.get_uri(), location.as_bytes())
-            .map_err(|refused| explain::redirect(&url, &refused))?;
-        if args.spec.post && matches!(status, 307 | 308) {
-            return Err(explain::post_redirect(&url, &next));
+    let (hops, answer) = match result {
+        Ok(response) => {
+            let hops = response
+                .get_redirect_history()
+                .map(<[Uri]>::to_vec)
+                .unwrap_or_default();
+            (hops, Ok(response))
         }
-        note_line(&format!("重定向 / redirect → {}", escape_control(&next)));
-        url = next;
-        response = agent
-            .get(&url)
-            .call()
-            .map_err(|e| explain::request(e, &url, args))?;
+        Err(err) => (agent.fetched(), Err(err)),
+    };
+    for hop in hops.iter().skip(1) {
+        note_line(&format!(
+            "重定向 / redirect → {}",
+            escape_control(&hop.to_string())
+        ));
     }
-    Err(explain::too_many_redirects(&url))
+    answer.map_err(|err| {
+        let last = hops.last().map_or(args.url.clone(), Uri::to_string);
+        match agent.refused() {
+            Some(refused) => explain::refused(&last, &refused),
+            None => explain::request(err, &last, args),
+        }
+    })
 }
 
 /// 读到的正文：最多 [`BODY_LIMIT`] 字节。
@@ -92,11 +188,16 @@ pub struct Page {
     pub bytes: Vec<u8>,
     /// The body was longer than [`BODY_LIMIT`] and has been cut.
     pub cut: bool,
+    /// A `Content-Encoding` that was not undone (`br`): the bytes are still
+    /// compressed.
+    pub compressed: Option<String>,
 }
 
 /// 读取正文，即原文的 `data = req.read()`，但有大小上限。
 /// Reads the body — the text's `data = req.read()`, with a size limit. An
-/// error names the URL the body came from.
+/// error names the URL the body came from. ureq has undone gzip (and then
+/// removed `Content-Encoding` and `Content-Length`, which described the
+/// compressed bytes); `deflate` is undone here the same way.
 pub fn read_body(
     response: &mut Response<Body>,
     args: &Args,
@@ -110,19 +211,86 @@ pub fn read_body(
         .take(BODY_LIMIT + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| explain::request(e.into(), &url, args))?;
+    let mut compressed = response
+        .headers()
+        .get(CONTENT_ENCODING)
+        .map(|e| String::from_utf8_lossy(e.as_bytes()).trim().to_string())
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"));
+    if compressed
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("deflate"))
+    {
+        bytes = inflate(&bytes).map_err(|e| {
+            let err = ureq::Error::Decompress("deflate", e);
+            explain::request(err, &url, args)
+        })?;
+        compressed = None;
+        let headers = response.headers_mut();
+        headers.remove(CONTENT_ENCODING);
+        headers.remove(ureq::http::header::CONTENT_LENGTH);
+    }
     let cut = bytes.len() as u64 > BODY_LIMIT;
     bytes.truncate(BODY_LIMIT as usize);
-    Ok(Page { bytes, cut })
+    Ok(Page {
+        bytes,
+        cut,
+        compressed,
+    })
 }
 
-/// 像原文那样打印回答：状态、响应头、正文。
-/// Prints the response as the text does, then says on stderr what a
-/// student may wonder about (a charset, a cut). A status of 400 or more is
-/// printed too; [`explain::status`] turns it into exit 1. The body is
-/// decoded and written piece by piece, so memory stays near the body's size.
+/// Undoes `Content-Encoding: deflate`: zlib data as the standard says, or
+/// raw deflate data, which some servers send instead. At most
+/// [`BODY_LIMIT`] + 1 bytes come out, so a small bomb stays small.
+fn inflate(compressed: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let zlib = flate2::read::ZlibDecoder::new(compressed)
+        .take(BODY_LIMIT + 1)
+        .read_to_end(&mut out);
+    if zlib.is_ok() {
+        return Ok(out);
+    }
+    out.clear();
+    flate2::read::DeflateDecoder::new(compressed)
+        .take(BODY_LIMIT + 1)
+        .read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// 像原文那样打印回答：状态、响应头、正文（http-post 用；http-get 把这三步写在自己的 main.rs 里）。
+/// Prints the response as the text does: the status line, the headers,
+/// then the body ([`print_body`]). http-get writes these three steps out in
+/// its own `main.rs`.
 pub fn print_response(req: &Response<Body>, data: &Page) -> io::Result<()> {
+    common::println!("{}", status_line(req.status()));
+    for (k, v) in req.headers() {
+        common::println!("{k} -- {}", header_text(v));
+    }
+    print_body(req, data)
+}
+
+/// `200 OK`. ureq keeps no reason phrase, so it comes from the status code.
+pub fn status_line(status: StatusCode) -> String {
+    let reason = status.canonical_reason().unwrap_or("");
+    format!("{} {reason}", status.as_u16())
+        .trim_end()
+        .to_string()
+}
+
+/// 响应头的值，可以安全地打印：控制字符转义显示。
+/// A header value safe to print: not UTF-8 becomes U+FFFD, control
+/// characters are shown escaped.
+pub fn header_text(value: &HeaderValue) -> String {
+    escape_control(&String::from_utf8_lossy(value.as_bytes())).into_owned()
+}
+
+/// 打印正文（原文的 `print(data.decode('utf8'))`），按浏览器的办法挑选字符集。
+/// Prints the body, decoded as a browser would (the text's
+/// `print(data.decode('utf8'))`), then says on stderr what a student may
+/// wonder about (a charset, a cut, a compression not undone). The body is
+/// decoded and written piece by piece, so memory stays near its size.
+pub fn print_body(req: &Response<Body>, data: &Page) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let note = match write_response(&mut out, req, data).and_then(|n| {
+    let note = match write_page(&mut out, req, data).and_then(|n| {
         out.flush()?;
         Ok(n)
     }) {
@@ -146,22 +314,29 @@ pub fn print_response(req: &Response<Body>, data: &Page) -> io::Result<()> {
     Ok(())
 }
 
-fn write_response(
+fn write_page(
     out: &mut impl Write,
     req: &Response<Body>,
     data: &Page,
 ) -> io::Result<Option<(String, String)>> {
-    // Python: print(req.status, req.reason)
-    writeln!(out, "{}", status_line(req.status().as_u16()))?;
-
-    // Python: for k, v in req.getheaders(): print(k, '--', v)
-    // （ureq 按 HTTP/2 的习惯把头名统一成小写。）
-    for (k, v) in req.headers() {
-        let v = String::from_utf8_lossy(v.as_bytes());
-        writeln!(out, "{} -- {}", k, escape_control(&v))?;
+    if let Some(encoding) = &data.compressed {
+        let encoding = escape_control(encoding);
+        let n = data.bytes.len();
+        writeln!(
+            out,
+            "（压缩过的正文 {n} 字节，不显示 / compressed body, {n} bytes, not shown）"
+        )?;
+        return Ok(Some((
+            format!(
+                "正文是用 {encoding} 压缩的（Content-Encoding: {encoding}），本程序不会解压它，所以没有显示；\
+                 本程序会解压 gzip 和 deflate"
+            ),
+            format!(
+                "the body is compressed with {encoding} (Content-Encoding), which this \
+                 program does not undo (it undoes gzip and deflate): not shown"
+            ),
+        )));
     }
-
-    // Python: print(data.decode('utf8')) — 这里按浏览器的办法挑选字符集。
     let body = req.body();
     let host = req.get_uri().host().unwrap_or("");
     let tld = host.rsplit('.').next();
@@ -275,19 +450,6 @@ fn write_decoded(
     }
 }
 
-/// `200 OK`. ureq keeps no reason phrase, so it comes from the status code.
-pub fn status_line(code: u16) -> String {
-    format!("{code} {}", reason(code)).trim_end().to_string()
-}
-
-/// The standard reason phrase of `code`, or "" for a code with none.
-pub fn reason(code: u16) -> &'static str {
-    ureq::http::StatusCode::from_u16(code)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
-
 /// Whether a body of this MIME type is text. With no type given, a body
 /// with a binary byte (as the WHATWG sniffing algorithm counts them: a
 /// control character other than tab, line feed, form feed, carriage return
@@ -380,9 +542,31 @@ mod tests {
 
     #[test]
     fn status_line_has_the_reason() {
-        assert_eq!(status_line(200), "200 OK");
-        assert_eq!(status_line(404), "404 Not Found");
-        assert_eq!(status_line(599), "599");
+        let line = |code| status_line(StatusCode::from_u16(code).unwrap());
+        assert_eq!(line(200), "200 OK");
+        assert_eq!(line(404), "404 Not Found");
+        assert_eq!(line(599), "599");
+    }
+
+    #[test]
+    fn deflate_is_undone_as_zlib_or_raw() {
+        use std::io::Write as _;
+        let text = "压缩过的页面\n".repeat(50);
+        let mut zlib = flate2::write::ZlibEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        zlib.write_all(text.as_bytes()).unwrap();
+        let zlib = zlib.finish().unwrap();
+        assert_eq!(inflate(&zlib).unwrap(), text.as_bytes());
+        let mut raw = flate2::write::DeflateEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        raw.write_all(text.as_bytes()).unwrap();
+        let raw = raw.finish().unwrap();
+        assert_eq!(inflate(&raw).unwrap(), text.as_bytes());
+        assert!(inflate(b"not compressed at all").is_err());
     }
 
     fn body(

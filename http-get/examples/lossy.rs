@@ -24,13 +24,13 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> io::Result<()> {
-    http_common::check_url(&args.url)?;
+    http_common::check_url(args)?;
     let agent = http_common::agent(args.timeout);
-    let first = agent.get(&args.url).call();
-    let mut req = http_common::follow_redirects(&agent, first, args)?;
+    let answer = agent.get(&args.url).call();
+    let mut req = http_common::followed(answer, &agent, args)?;
     let data = http_common::read_body(&mut req, args)?;
     // ANCHOR: lossy
-    // 原来是 http_common::print_response(&req, &data)?;
+    // 原来是第 3–5 步：状态、响应头，和 http_common::print_body(&req, &data)?;
     // 现在不管字符集，一律按 UTF-8 解码（坏字节变成 �）。
     // escape_control：收到的控制字符仍然转义后才打印。
     let text = String::from_utf8_lossy(&data.bytes);

@@ -17,6 +17,7 @@
 use std::io;
 use std::process::ExitCode;
 
+use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use http_common::{Args, Spec};
 
 const SPEC: Spec = Spec {
@@ -33,15 +34,15 @@ fn main() -> ExitCode {
 
 // ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
-    http_common::check_url(&args.url)?;
-    // 解压 gzip、最多等 --timeout 秒；404 也当作回答打印出来。
+    http_common::check_url(args)?;
+    // 跟随重定向、解压 gzip；整个请求最多 --timeout 秒；404 也当作响应打印。
     let agent = http_common::agent(args.timeout);
 
     // ANCHOR: urlopen
     // 1. 发出请求 — Python: req = request.urlopen('http://www.baidu.com')
-    //    urlopen 会跟随重定向；follow_redirects 也跟随，并在 stderr 上报告每一跳。
-    let first = agent.get(&args.url).call();
-    let mut req = http_common::follow_redirects(&agent, first, args)?;
+    //    和 urlopen 一样，ureq 自己跟随重定向；每一跳在 stderr 上说一声。
+    let answer = agent.get(&args.url).call();
+    let mut req = http_common::followed(answer, &agent, args)?;
     // ANCHOR_END: urlopen
 
     // ANCHOR: read
@@ -50,14 +51,22 @@ fn run(args: &Args) -> io::Result<()> {
     // ANCHOR_END: read
 
     // ANCHOR: print
-    // 3. 打印状态、响应头、正文 — Python: print(req.status, req.reason)
-    //    for k, v in req.getheaders(): print(k, '--', v)
-    //    print(data.decode('utf8'))
-    http_common::print_response(&req, &data)?;
+    // 3. 打印状态码和原因 — Python: print(req.status, req.reason)
+    println!("{}", http_common::status_line(req.status()));
+
+    // 4. 打印响应头 — Python: for k, v in req.getheaders(): print(k, '--', v)
+    //    （ureq 按 HTTP/2 的习惯把头名统一成小写。）
+    for (k, v) in req.headers() {
+        println!("{k} -- {}", http_common::header_text(v));
+    }
+
+    // 5. 打印正文 — Python: print(data.decode('utf8'))
+    //    这里按响应声明的字符集解码（GBK 的网页也能读），控制字符转义显示。
+    http_common::print_body(&req, &data)?;
     // ANCHOR_END: print
 
     // ANCHOR: status
-    // 4. 状态码 ≥ 400：Python 的 urlopen 会直接抛出 HTTPError；
+    // 6. 状态码 ≥ 400：Python 的 urlopen 会直接抛出 HTTPError；
     //    这里先把服务器的页面打印出来，再报错并以 1 退出。
     http_common::explain::status(&req, args)
     // 没有 close()：req 离开作用域时连接关闭，相当于 Python 的 with 块结束。

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> io::Result<()> {
-    http_common::check_url(&args.url)?;
+    http_common::check_url(args)?;
     let agent = http_common::agent(args.timeout);
 
     // 1. 把表单封装成 bytes 并发出 POST —
@@ -36,11 +36,12 @@ fn run(args: &Args) -> io::Result<()> {
     //            req = request.urlopen(url, data=data)
     //    send_form 做同样的事：按 UTF-8 百分号编码（空格变 +），并设置
     //    Content-Type: application/x-www-form-urlencoded。
-    let first = agent
+    let answer = agent
         .post(&args.url)
         .send_form(args.fields.iter().map(|(k, v)| (k, v)));
-    //    重定向照 urllib 的做法跟随（301/302/303 之后改用 GET）。
-    let mut req = http_common::follow_redirects(&agent, first, args)?;
+    //    重定向照 urllib 的做法跟随：301/302/303 之后改用 GET，
+    //    307/308 要重发表单，不跟随（报错说明）。
+    let mut req = http_common::followed(answer, &agent, args)?;
 
     // 2. 读取正文 — Python: data = req.read()（这里最多读 10 MB）
     let data = http_common::read_body(&mut req, args)?;

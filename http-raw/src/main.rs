@@ -90,7 +90,16 @@ fn run(args: &Args) -> io::Result<()> {
 
     // 5. 空行之前是状态行和响应头，原样打印；空行之后是正文
     //    — Python: head, _, body = answer.partition(b'\r\n\r\n')
-    print_answer(&answer, answer.len() >= MAX_ANSWER)
+    let cut = answer.len() >= MAX_ANSWER;
+    answer.truncate(MAX_ANSWER); // the last read may have gone past it
+    print_answer(&answer, cut)?;
+
+    // 6. 正文有 Content-Length 说的那么长吗？短了就是服务器没发完
+    //    — Python: if len(body) < int(headers['Content-Length']): ...
+    if !cut {
+        check_length(&answer)?;
+    }
+    Ok(())
     // 没有 close()：soc 离开作用域时连接关闭。
 }
 // ANCHOR_END: run
@@ -167,6 +176,42 @@ fn print_answer(answer: &[u8], cut: bool) -> io::Result<()> {
         eprintln!("提示：{zh} / note: {en}");
     }
     Ok(())
+}
+
+/// 正文比 `Content-Length` 说的短：服务器没发完就关了连接。
+///
+/// A body shorter than its `Content-Length` is an error (exit 1): the
+/// server closed the connection before sending it all. Chunked bodies and
+/// answers that never carry one (1xx, 204, 304) are not checked.
+fn check_length(answer: &[u8]) -> io::Result<()> {
+    let (head, Some(body)) = split_head(answer) else {
+        return Ok(()); // no body at all: print_answer has said so
+    };
+    let head = String::from_utf8_lossy(head);
+    let received = body.len();
+    let status = head.split_whitespace().nth(1).unwrap_or_default();
+    let chunked = header(&head, "transfer-encoding").is_some();
+    let no_body = status.starts_with('1') || matches!(status, "204" | "304");
+    let declared =
+        header(&head, "content-length").and_then(|n| n.parse::<u64>().ok());
+    match declared {
+        Some(declared)
+            if !chunked && !no_body && (received as u64) < declared =>
+        {
+            Err(explained(
+                ErrorKind::UnexpectedEof,
+                format!(
+                    "正文不完整：Content-Length 说有 {declared} 字节，只收到 \
+                     {received} 字节，服务器就关闭了连接"
+                ),
+                format!(
+                    "the body is incomplete: {received} of {declared} bytes \
+                     (Content-Length) came before the server closed the connection"
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Splits the answer at the first empty line (`\r\n\r\n`, or `\n\n` from a
@@ -376,6 +421,25 @@ mod tests {
         let gz = body_text(b"\x1f\x8b\x08\x00\x01\x02\x03\x04\x05", None);
         assert!(gz.contains("9 字节") && gz.contains("1f 8b 08 00"), "{gz}");
         assert!(body_text(b"text", Some("gzip")).contains("binary"));
+    }
+
+    #[test]
+    fn a_short_body_is_incomplete() {
+        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345";
+        let err = check_length(short).unwrap_err();
+        let text = common::explain::lines(&err);
+        assert!(text.contains("5 of 10 bytes"), "{text}");
+        assert!(text.contains("不完整") && text.contains("incomplete"));
+        for fine in [
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n12345"[..],
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\
+              Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            b"HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9",
+        ] {
+            assert!(check_length(fine).is_ok(), "{fine:?}");
+        }
     }
 
     #[test]

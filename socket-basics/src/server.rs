@@ -10,23 +10,21 @@ use socket2::{Domain, SockAddr, Socket, Type};
 /// 服务端六个步骤共用的套接字：第 1 步创建，第 2 步绑定，第 3 步监听，
 /// 第 4 步接受，第 5 步收发，第 6 步关闭——从头到尾是同一个套接字、同一个端口。
 ///
-/// The server's six steps share these sockets, so the tour shows one server
-/// being built. A step run on its own (`--step accept`) first does the
-/// steps before it, quietly, with the same calls.
+/// 单独运行某一步（`--step accept`）时，先用同样的调用悄悄做完它前面的几步。
 #[derive(Default)]
 pub struct Walk {
-    /// The server's socket, from step 1 (`socket`) on.
+    /// 服务端的套接字，第 1 步（`socket`）创建。
     soc: Option<Socket>,
-    /// Where step 2 bound it.
+    /// 第 2 步绑定到的地址。
     bound: Option<SocketAddr>,
-    /// The client that connected after step 3 (`listen`).
+    /// 第 3 步（`listen`）之后连上来的客户端。
     client: Option<TcpStream>,
-    /// The connection step 4 (`accept`) returned.
+    /// 第 4 步（`accept`）返回的连接。
     conn: Option<TcpStream>,
 }
 
 impl Walk {
-    /// The socket of step 1, created now if step 1 did not run.
+    /// 第 1 步的套接字；第 1 步没运行过就现在创建。
     fn created(&mut self) -> io::Result<&Socket> {
         let soc = match self.soc.take() {
             Some(soc) => soc,
@@ -35,7 +33,7 @@ impl Walk {
         Ok(self.soc.insert(soc))
     }
 
-    /// Steps 1–2 done: the address the socket is bound to.
+    /// 做完第 1～2 步：返回绑定的地址。
     fn bound(&mut self) -> io::Result<SocketAddr> {
         if let Some(addr) = self.bound {
             return Ok(addr);
@@ -47,7 +45,7 @@ impl Walk {
         Ok(addr)
     }
 
-    /// Steps 1–3 done, and a client connected: the client.
+    /// 做完第 1～3 步，并让一个客户端连上来。
     fn listening(&mut self) -> io::Result<SocketAddr> {
         let addr = self.bound()?;
         if self.client.is_none() {
@@ -57,7 +55,7 @@ impl Walk {
         Ok(addr)
     }
 
-    /// Steps 1–4 done: the server's end and the client's end.
+    /// 做完第 1～4 步：返回服务端这一头和客户端那一头。
     pub fn accepted(&mut self) -> io::Result<(&mut TcpStream, &mut TcpStream)> {
         if self.conn.is_none() {
             self.listening()?;
@@ -70,7 +68,7 @@ impl Walk {
         }
     }
 
-    /// Step 6: takes the connection out, so the caller can close it.
+    /// 第 6 步：把连接交出来，由调用者关闭。
     pub fn take_accepted(&mut self) -> io::Result<(TcpStream, TcpStream)> {
         self.accepted()?;
         match (self.conn.take(), self.client.take()) {

@@ -45,7 +45,7 @@ fn run(args: &Args) -> io::Result<()> {
     // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
     soc.bind(&addr.into()).map_err(|e| explain::bind(e, addr))?;
 
-    // 3. 开始监听 — Python: soc.listen(5)（全班一起连时 5 不够，用 1024）
+    // 3. 开始监听 — Python: soc.listen(5)（一个班同时连时会排满，有人多等约 1 秒）
     soc.listen(1024)?;
     let listener = TcpListener::from(soc);
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-use common::cli::{Initial, Net, Opt, Program, Set, Side};
+use common::cli::{self, Initial, Net, Opt, Program, Set, Side};
 use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
 use common::{eprintln, println}; // 同 std 的，但输出被关掉时不 panic
 use socket2::{Domain, Socket, Type};
@@ -104,15 +104,7 @@ const PROGRAM: Program<Args> = Program {
     about: "15.2.2 演示：accept 之前先停一会儿，看 listen() 的队列 / backlog demo",
     net: Some((Side::Server, |args| &mut args.net)),
     options: &[
-        Opt {
-            flags: "--backlog <N>",
-            zh: "listen() 的排队上限（原文是 5）",
-            en: "listen() backlog (the text's 5)",
-            default: Initial::Value("5"),
-            set: Set::With(|args, v| {
-                v.at_least_one().map(|n| args.backlog = n)
-            }),
-        },
+        cli::backlog(|args| &mut args.backlog, "5"), // 原文的 listen(5)
         Opt {
             flags: "--accept-delay-ms <MS>",
             zh: "每次 accept 前先等这么多毫秒，让排队的连接堆起来",

@@ -15,12 +15,15 @@
 //! partial write: measured, about twice as long).
 
 use std::io::{self, ErrorKind, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::cli::Value;
+use common::cli::{Initial, Opt, Set, Value};
+use common::lan;
+
+use crate::Args;
 use common::{Bilingual, explain, output};
 
 /// Default of `--max-clients` (its help says so: see main.rs).
@@ -34,6 +37,12 @@ pub const MAX_CLIENTS: usize = 1000;
 /// fewer memory maps, which [`thread_room`] counts.
 pub const THREAD_STACK: usize = 256 * 1024;
 
+/// 给一个连接开线程用的 Builder：栈只要 [`THREAD_STACK`]（256 KiB，std 默认
+/// 2 MiB），全班连上来也不占多少内存。
+pub fn thread() -> std::thread::Builder {
+    std::thread::Builder::new().stack_size(THREAD_STACK)
+}
+
 /// How long a reply may wait for a client that does not read.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -46,6 +55,8 @@ const SPARE_FILES: u64 = 24;
 pub struct Clients {
     active: Arc<AtomicUsize>,
     max: usize,
+    /// Whether the last accept failed (reported once).
+    failing: std::cell::Cell<bool>,
 }
 
 /// One admitted connection; the count goes down when it is dropped (when
@@ -85,11 +96,43 @@ impl Clients {
         Clients {
             active: Arc::new(AtomicUsize::new(0)),
             max: max.max(1),
+            failing: std::cell::Cell::new(false),
         }
     }
 
+    /// 收下 accept() 接受的连接：还有空位就占一个；满了告诉对方“已满”并断开；
+    /// accept 出错（例如打开的连接太多，EMFILE）时只报告一次，稍等再试。
+    /// 后两种情况返回 None，服务端接着等下一个连接。
+    ///
+    /// An accept failure is reported when it starts, not again until an
+    /// accept succeeds; the pause keeps a lasting one (no descriptors
+    /// left) from spinning.
+    pub fn admit(
+        &self,
+        accepted: io::Result<(TcpStream, SocketAddr)>,
+    ) -> Option<(TcpStream, SocketAddr, Slot)> {
+        let err = match accepted {
+            Ok((sock, peer)) => {
+                self.failing.set(false);
+                let Some(slot) = self.take_slot() else {
+                    self.turn_away(sock, peer);
+                    return None;
+                };
+                return Some((sock, peer, slot));
+            }
+            Err(err) => err,
+        };
+        if !self.failing.replace(true) {
+            let line =
+                format!("accept() 出错，稍后重试 / accept failed: {err}");
+            output::repeated("accept()", line);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        None
+    }
+
     /// 还有空位就占一个；满了返回 None。
-    pub fn admit(&self) -> Option<Slot> {
+    fn take_slot(&self) -> Option<Slot> {
         let taken = self.active.fetch_update(
             Ordering::AcqRel,
             Ordering::Acquire,
@@ -122,17 +165,98 @@ impl Clients {
     }
 }
 
-/// accept() 出错（例如打开的连接太多，EMFILE）：只报告一次，稍等再试。
+/// 每个连接的线程都要用的设置（--delay-ms、--trace、--quiet、--idle-timeout），
+/// 复制给每个线程。
+#[derive(Clone, Copy, Default)]
+pub struct Settings {
+    pub delay: Duration,
+    pub trace: bool,
+    pub quiet: bool,
+    pub idle: Option<Duration>,
+}
+
+/// 绑定 `::` 时也接受 IPv4 客户端（双栈）— Python: soc.setsockopt(
+/// socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)。
 ///
-/// `failing` says whether the last accept failed too: a failure is
-/// reported when it starts, not again until an accept succeeds.
-pub fn accept_failed(err: &io::Error, failing: &mut bool) {
-    if !*failing {
-        let line = format!("accept() 出错，稍后重试 / accept failed: {err}");
-        output::repeated("accept()", line);
+/// Linux and macOS do so by default, Windows takes only IPv6 unless told;
+/// where the system refuses, the server takes IPv6 only ([`open`] asks
+/// the socket which, for the LAN hint).
+pub fn dual_stack(soc: &socket2::Socket, addr: SocketAddr) {
+    if addr.is_ipv6() {
+        let _ = soc.set_only_v6(false);
     }
-    *failing = true;
-    std::thread::sleep(Duration::from_millis(100));
+}
+
+/// 课堂层的开始：输出交给写线程，告诉学生怎么连，按 --max-clients 计数。
+///
+/// Call it after the server's first line. From here on output goes
+/// through the writer thread, so a paused terminal (Ctrl-S) or an unread
+/// pipe never stops serving; then one line per LAN address (or "only this
+/// machine can connect") and, when a limit cannot hold `--max-clients`, a
+/// note.
+pub fn open(
+    listener: &TcpListener,
+    max_clients: Option<usize>,
+) -> io::Result<Clients> {
+    output::start();
+    let addr = listener.local_addr()?;
+    let v6only = socket2::SockRef::from(listener).only_v6();
+    let dual_stack = addr.is_ipv6() && matches!(v6only, Ok(false));
+    for line in lan::hints(addr, lan::Kind::Tcp, dual_stack) {
+        common::println!("{line}");
+    }
+    Ok(Clients::new(max_clients))
+}
+
+/// `--max-clients N`：最多同时服务的连接数。
+pub const MAX_CLIENTS_OPTION: Opt<Args> = Opt {
+    flags: "--max-clients <N>",
+    zh: "最多同时服务的连接数，多出的被告知“已满”",
+    en: "most clients at once; more are told it is full",
+    // The help says MAX_CLIENTS; a test checks that it does.
+    default: Initial::Said("1000，不超过 ulimit -n", "1000, within ulimit -n"),
+    set: Set::With(|args, v| {
+        v.at_least_one().map(|n| args.max_clients = Some(n))
+    }),
+};
+
+/// `--idle-timeout S`：空闲多久断开。
+pub const IDLE_TIMEOUT_OPTION: Opt<Args> = Opt {
+    flags: "--idle-timeout <SECS>",
+    zh: "连接空闲多少秒后断开，0 = 不断开",
+    en: "close a connection silent that long, 0 = never",
+    default: Initial::Value("600"),
+    set: Set::With(|args, v| {
+        idle_timeout(v).map(|idle| args.settings.idle = idle)
+    }),
+};
+
+/// `--idle-timeout S`: 0 means never; otherwise at least 1 ms (a shorter
+/// one would become a zero timeout, which a socket refuses) and at most a
+/// day.
+fn idle_timeout(value: &Value) -> Result<Option<Duration>, Bilingual> {
+    let (option, got) = (value.option, value.quoted());
+    let seconds: f64 = value.number("秒")?;
+    if seconds == 0.0 {
+        return Ok(None);
+    }
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err(Bilingual::new(
+            format!("{option} 应在 0 到 86400 秒之间"),
+            format!("{option} must be 0 to 86400 s"),
+        ));
+    }
+    if seconds < 0.001 {
+        return Err(Bilingual::new(
+            format!(
+                "{option} 至少 0.001 秒（1 毫秒），0 表示不断开，收到 {got}"
+            ),
+            format!(
+                "{option} must be at least 0.001 s (1 ms), or 0 for never, got {got}"
+            ),
+        ));
+    }
+    Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
 /// 一个连接出错结束时记一行（成批时只记几行）；空闲超时的先告诉对方一声。
@@ -178,34 +302,6 @@ pub fn report(
     output::repeated(kind, explain::one_line(&explain::talk(err, peer)));
 }
 
-/// `--idle-timeout S`: 0 means never; otherwise at least 1 ms (a shorter
-/// one would become a zero timeout, which a socket refuses) and at most a
-/// day.
-pub fn idle_timeout(value: &Value) -> Result<Option<Duration>, Bilingual> {
-    let (option, got) = (value.option, value.quoted());
-    let seconds: f64 = value.number("秒")?;
-    if seconds == 0.0 {
-        return Ok(None);
-    }
-    if !(0.0..=86_400.0).contains(&seconds) {
-        return Err(Bilingual::new(
-            format!("{option} 应在 0 到 86400 秒之间"),
-            format!("{option} must be 0 to 86400 s"),
-        ));
-    }
-    if seconds < 0.001 {
-        return Err(Bilingual::new(
-            format!(
-                "{option} 至少 0.001 秒（1 毫秒），0 表示不断开，收到 {got}"
-            ),
-            format!(
-                "{option} must be at least 0.001 s (1 ms), or 0 for never, got {got}"
-            ),
-        ));
-    }
-    Ok(Some(Duration::from_secs_f64(seconds)))
-}
-
 /// What connection N+1 reads before it is closed.
 pub fn full_line(max: usize) -> String {
     format!(
@@ -223,6 +319,15 @@ pub fn idle_line(idle: Duration) -> String {
 /// Unix, `WouldBlock`, and Windows, `TimedOut`).
 pub fn is_timeout(err: &io::Error) -> bool {
     matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+}
+
+/// 设好读的超时（--idle-timeout），返回一条回复最多能等多久（见 [`send_all`]）。
+pub fn timeouts(
+    sock: &TcpStream,
+    idle: Option<Duration>,
+) -> io::Result<Duration> {
+    sock.set_read_timeout(idle)?;
+    Ok(write_timeout(idle))
 }
 
 /// The write timeout for replies: [`WRITE_TIMEOUT`], or the idle timeout
@@ -513,17 +618,39 @@ pub fn fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_options_say_their_defaults_and_check_their_values() {
+        let Initial::Said(zh, en) = MAX_CLIENTS_OPTION.default else {
+            panic!("--max-clients shows its default")
+        };
+        let max = MAX_CLIENTS.to_string();
+        assert!(zh.starts_with(&max) && en.starts_with(&max), "{zh} {en}");
+        let idle = |text: &str| {
+            idle_timeout(&Value {
+                option: "--idle-timeout",
+                raw: text.as_ref(),
+            })
+        };
+        assert_eq!(idle("0"), Ok(None));
+        assert_eq!(idle("1.5"), Ok(Some(Duration::from_millis(1500))));
+        assert_eq!(idle("0.001"), Ok(Some(Duration::from_millis(1))));
+        for bad in ["-1", "nan", "86401", "1e-10", "0.0009", "x"] {
+            assert!(idle(bad).is_err(), "{bad}");
+        }
+        assert!(idle("1e-10").unwrap_err().en.contains("(1 ms)"));
+    }
     use std::cell::Cell;
 
     #[test]
     fn slots_are_counted_and_given_back() {
         let clients = Clients::with_max(2);
-        let a = clients.admit().unwrap();
-        let b = clients.admit().unwrap();
-        assert!(clients.admit().is_none());
+        let a = clients.take_slot().unwrap();
+        let b = clients.take_slot().unwrap();
+        assert!(clients.take_slot().is_none());
         assert_eq!(clients.active(), 2);
         drop(a);
-        let c = clients.admit().unwrap();
+        let c = clients.take_slot().unwrap();
         drop((b, c));
         assert_eq!(clients.active(), 0);
     }

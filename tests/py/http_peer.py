@@ -19,14 +19,23 @@ Routes (GET unless said otherwise):
   /gbk-plain     a GBK page that declares no charset at all
   /chain         302 to /chain2, which 302s to /missing (a 404)
   /goto?to=URL   302 to URL, whatever it is (file:///etc/passwd, another port)
+  /to-file       302 to file:///etc/passwd (a URL that does not show it)
   /hostile       302 with a Location holding U+202E and U+009B, raw
   /big-header    a header line of 1 MB
   /many-headers  100,000 headers
   /fill/HEX      10 MB of text/plain made of the bytes HEX (090a: tabs
                  and line feeds; 01: control characters; ff: not UTF-8)
+  /loop          302 to itself, for ever
+  /slow-redirect/N  waits 1.2 s, then 302 to /slow-redirect/N-1 (GET or
+                 POST); /slow-redirect/0 is the UTF-8 page
+  /deflate       a page with Content-Encoding: deflate (zlib, as httpbin)
+  /brotli        Content-Encoding: br (bytes this program does not undo)
+  /bad-length    Content-Length: abc
+  /chunk-overflow  a chunk size too large for any number
   POST /echo     answers with the form fields it decoded, and prints them
                  on stdout as: FORM <content-type> <fields as JSON>
   POST /get-only 405 Method Not Allowed (GET works)
+  POST /moved307 307 to /echo (a client must not send the form again)
 
 With --static, it is Python's own `python3 -m http.server` handler instead
 (a folder served for GET; POST answers 501), started the same way.
@@ -34,6 +43,7 @@ With --static, it is Python's own `python3 -m http.server` handler instead
 
 import functools
 import gzip
+import zlib
 import json
 import os
 import sys
@@ -139,6 +149,8 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect("/missing")
         elif path == "/goto":
             self.redirect(parse_qs(query).get("to", ["/"])[0])
+        elif path == "/to-file":
+            self.redirect("file:///etc/passwd")
         elif path == "/hostile":
             location = "/ok\u202eevil\u009b".encode()
             self.raw(
@@ -162,16 +174,55 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, "text/plain", body)
         elif path == "/get-only":
             self.reply(200, "text/plain", b"GET is fine here\n")
+        elif path == "/loop":
+            self.redirect("/loop")
+        elif path.startswith("/slow-redirect/"):
+            self.slow_redirect(path)
+        elif path == "/deflate":
+            body = zlib.compress(("压缩过的页面\n" * 50).encode())
+            self.reply(
+                200,
+                "text/plain; charset=utf-8",
+                body,
+                [("Content-Encoding", "deflate")],
+            )
+        elif path == "/brotli":
+            # Bytes labelled br: http-get names the encoding, whatever they are.
+            body = bytes.fromhex("0b028068656c6c6f0a03")
+            self.reply(
+                200, "application/json", body, [("Content-Encoding", "br")]
+            )
+        elif path == "/bad-length":
+            self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhi")
+        elif path == "/chunk-overflow":
+            self.raw(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"fffffffffffffffffffffff\r\nhi\r\n0\r\n\r\n"
+            )
         else:
             self.reply(404, "text/plain", b"no such route\n")
+
+    def slow_redirect(self, path):
+        left = int(path.rsplit("/", 1)[1] or 0)
+        if left <= 0:
+            self.reply(200, "text/html; charset=utf-8", UTF8_PAGE.encode())
+            return
+        time.sleep(1.2)
+        self.redirect("/slow-redirect/%d" % (left - 1))
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8", "replace")
+        if self.path.startswith("/slow-redirect/"):
+            self.slow_redirect(self.path)
+            return
         fields = parse_qsl(raw, keep_blank_values=True)
         content_type = self.headers.get("Content-Type", "-")
         report = json.dumps(fields, ensure_ascii=False)
         print("FORM", content_type, report, flush=True)
+        if self.path.split("?")[0] == "/moved307":
+            self.reply(307, "text/plain", b"moved\n", [("Location", "/echo")])
+            return
         if self.path.split("?")[0] == "/get-only":
             self.send_error(405, "only GET here")
             return

@@ -104,11 +104,8 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
     let key: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let mut built = BUILT.get_or_init(Default::default).lock().unwrap();
     if !built.contains(&key) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet"])
-            .args(args)
-            .current_dir(workspace());
+        let mut cmd = cargo();
+        cmd.args(["build", "--quiet"]).args(args);
         if profile_dir.file_name().is_some_and(|p| p == "release") {
             cmd.arg("--release");
         }
@@ -122,25 +119,39 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
 }
 
 /// The path of an example (an exercise's answer) of `package`, built if
-/// needed: `cargo build` for tests builds no examples.
+/// needed: the same as [`example`].
 pub fn example_bin(package: &str, name: &str) -> PathBuf {
-    let bin_dir = bin(package);
-    let profile_dir = bin_dir.parent().expect("target/<profile>");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--quiet", "-p", package, "--example", name])
-        .current_dir(workspace());
-    if profile_dir.file_name().is_some_and(|p| p == "release") {
-        cmd.arg("--release");
+    example(package, name)
+}
+
+/// `cargo` run in the workspace as a student runs it: without the
+/// variables cargo sets for this test process. A build script that reads
+/// one of them (ring's reads `CARGO_MANIFEST_DIR`) would otherwise see
+/// another value than in `cargo run -p NAME`, and every program built here
+/// would be built again, dependencies and all, by the student's next
+/// `cargo run`.
+pub fn cargo() -> Command {
+    let exe = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(workspace());
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || [
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            cmd.env_remove(name.as_ref());
+        }
     }
-    let status = cmd.status().expect("run cargo build");
-    assert!(
-        status.success(),
-        "cargo build -p {package} --example {name}"
-    );
-    profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    cmd
 }
 
 /// A command for one of the chapter's programs.
@@ -425,6 +436,53 @@ fn finish(mut running: Running, deadline: Duration) -> Finished {
         stderr: running.stderr.text(),
         elapsed,
     }
+}
+
+/// 书里展示的一段输出：`docs/src/output/NAME`，由跑这个演示的测试核对。
+///
+/// The book includes `docs/src/output/NAME`; the test that runs the demo
+/// calls this with what the program printed, so that the demo runs once
+/// (here) and not again in docs/check.py. The two are compared with every
+/// `127.0.0.1:PORT` masked (ports change from run to run); with
+/// `UPDATE_BOOK=1` the file is rewritten instead. `server_port` is shown
+/// as the default 10000, as in the book's commands (docs/check.py's
+/// `as_default_port` does the same).
+pub fn book_output(name: &str, printed: &str, server_port: Option<u16>) {
+    let path = workspace().join("docs/src/output").join(name);
+    let mut shown = printed.to_string();
+    if let Some(port) = server_port {
+        // As the reader sees it with the default port, which no command names.
+        shown = shown.replace(&format!(" --port {port}"), "");
+        shown = shown.replace(&format!(":{port}"), ":10000");
+    }
+    if std::env::var_os("UPDATE_BOOK").is_some() {
+        std::fs::write(&path, &shown).unwrap();
+        return;
+    }
+    let book = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        mask_ports(&book),
+        mask_ports(&shown),
+        "docs/src/output/{name} is not what the program prints now; \
+         rewrite it with UPDATE_BOOK=1 and the same cargo test"
+    );
+}
+
+/// `127.0.0.1:54684` → `127.0.0.1:PORT`.
+fn mask_ports(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (head, tail) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(head);
+        let digits = tail.len()
+            - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(if digits > 0 { "PORT" } else { "" });
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A server that has printed its first line, which ends with its address.

@@ -13,8 +13,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    Finished, LIMIT, REPLY, Server, assert_clean, example, example_bin,
-    http_peer, program, python, run,
+    Finished, LIMIT, REPLY, Server, assert_clean, book_output, example,
+    example_bin, http_peer, program, python, run,
 };
 
 /// Runs an example of `package` as a client of `server`.
@@ -46,6 +46,7 @@ fn merge_gets_one_reply_for_three_sends() {
         )
     );
     assert_clean(&out.stderr);
+    book_output("tcp-send-all-first.txt", &out.stdout, None);
     // No `end` was sent: the server ended on the empty read after shutdown.
     let log = server
         .process
@@ -102,6 +103,10 @@ fn apart_keeps_three_datagrams_apart() {
         .stdout
         .wait_for(LIMIT, |text| text.contains("客户端数据 three"));
     assert_eq!(client_ports(&log).len(), 1, "one socket, one port:\n{log}");
+    // The book shows both sides of this run (15.3, 数据报不会合并).
+    book_output("udp-send-all-first-client.txt", &out.stdout, None);
+    let port = Some(server.addr.port());
+    book_output("udp-send-all-first-server.txt", &log, port);
 }
 
 /// The distinct client addresses in a udp-server log.

@@ -535,6 +535,23 @@ fn a_redirect_to_a_file_url_is_refused() {
 }
 
 #[test]
+fn a_file_location_is_refused_not_fetched_as_a_path() {
+    // ureq alone would fetch http://host/file:///etc/passwd.
+    let server = http_peer();
+    let address = url(&server, "/to-file");
+    let done = get(&[&address]);
+    assert_error_after_hops(&done, 0);
+    assert!(done.stdout.is_empty(), "{}", done.stdout);
+    let refusal = format!("{address} redirects to a file: URL: refused");
+    assert!(done.stderr.contains(&refusal), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("不会打开 file: 的地址"),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
 fn a_hostile_location_never_reaches_the_terminal_raw() {
     let server = http_peer();
     let done = get(&[&url(&server, "/hostile")]);
@@ -547,7 +564,135 @@ fn a_hostile_location_never_reaches_the_terminal_raw() {
         "{}",
         done.stderr
     );
-    assert_error_after_hops(&done, 1);
+    // ureq follows no Location that holds bytes a URL may not hold.
+    assert!(done.stderr.contains("not a URL that can be fetched"));
+    assert_error_after_hops(&done, 0);
+}
+
+#[test]
+fn a_redirect_loop_stops_after_10_hops() {
+    let server = http_peer();
+    let address = url(&server, "/loop");
+    let done = get(&[&address]);
+    assert_error_after_hops(&done, 10);
+    assert!(done.stderr.contains("more than 10 redirects"));
+    assert!(done.stderr.contains(&format!("stopped at {address}")));
+}
+
+#[test]
+fn a_post_is_not_sent_again_on_307() {
+    let server = http_peer();
+    let address = url(&server, "/moved307");
+    let done = post(&[&address, "a=b"]);
+    assert_error_after_hops(&done, 0);
+    assert!(done.stderr.contains("不会重发表单"), "{}", done.stderr);
+    assert!(done.stderr.contains(&address), "{}", done.stderr);
+    // The server saw one form: the first POST, none to /echo.
+    let log = server.stdout();
+    assert_eq!(log.matches("FORM").count(), 1, "{log}");
+}
+
+#[test]
+fn timeout_bounds_the_whole_request_with_its_redirects() {
+    // 6 hops of 1.2 s each would take 7.2 s; --timeout 3 ends it at 3 s.
+    let server = http_peer();
+    let address = url(&server, "/slow-redirect/6");
+    let (get_run, post_run) = std::thread::scope(|s| {
+        let post_run = s.spawn(|| post(&["--timeout", "3", &address, "a=b"]));
+        let get_run = get(&["--timeout", "3", &address]);
+        (get_run, post_run.join().unwrap())
+    });
+    for done in [&get_run, &post_run] {
+        assert_eq!(done.status.code(), Some(1), "{done:?}");
+        assert!(done.elapsed < Duration::from_secs(5), "{:?}", done.elapsed);
+        assert!(done.stderr.contains("3 秒"), "{}", done.stderr);
+        assert!(done.stdout.is_empty(), "{}", done.stdout);
+    }
+    println!(
+        "6 redirects of 1.2 s, --timeout 3: http-get {:?}, http-post {:?}",
+        get_run.elapsed, post_run.elapsed
+    );
+}
+
+#[test]
+fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
+    // Were the port dropped, ureq would fetch port 80: listen there if
+    // this machine lets us, and check that nothing came.
+    let port_80 = TcpListener::bind("127.0.0.1:80").ok();
+    if port_80.is_none() {
+        eprintln!(
+            "note: cannot listen on port 80 here; checking messages only"
+        );
+    }
+    let server = http_peer();
+    for port in ["99999", "65536"] {
+        // On the command line: a usage error.
+        let address = format!("http://127.0.0.1:{port}/");
+        let done = get(&[&address]);
+        assert_usage(&done);
+        assert!(done.stderr.contains(&format!("端口 {port}")));
+        assert!(
+            done.stderr
+                .contains(&format!("port {port} is out of range"))
+        );
+        let done = post(&[&address, "a=b"]);
+        assert_usage(&done);
+        assert!(
+            done.stderr
+                .contains(&format!("port {port} is out of range"))
+        );
+        // In a redirect: not followed, exit 1.
+        let target = format!("http://127.0.0.1:{port}/x");
+        let done = get(&[&url(&server, &format!("/goto?to={target}"))]);
+        assert_error_after_hops(&done, 0);
+        assert!(
+            done.stderr
+                .contains(&format!("redirects to {target}: port {port}")),
+            "{}",
+            done.stderr
+        );
+        assert!(!done.stderr.contains("refused by"), "{}", done.stderr);
+    }
+    if let Some(listener) = port_80 {
+        listener.set_nonblocking(true).unwrap();
+        assert!(listener.accept().is_err(), "something connected to port 80");
+    }
+}
+
+#[test]
+fn deflate_is_undone_and_brotli_is_named() {
+    let done = get_path("/deflate");
+    assert!(done.status.success(), "{done:?}");
+    assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
+    // As for gzip: the headers about the compressed bytes are gone.
+    assert!(!done.stdout.contains("content-encoding"), "{}", done.stdout);
+    let done = get_path("/brotli");
+    assert!(done.status.success(), "{done:?}");
+    assert!(done.stdout.contains("content-encoding -- br\n"));
+    assert!(done.stdout.contains("not shown"), "{}", done.stdout);
+    assert!(
+        done.stderr.contains("compressed with br"),
+        "{}",
+        done.stderr
+    );
+    assert!(!done.stderr.contains("windows-1252"), "{}", done.stderr);
+}
+
+#[test]
+fn a_malformed_response_is_blamed_on_the_web_server() {
+    let server = http_peer();
+    for path in ["/bad-length", "/chunk-overflow"] {
+        let address = url(&server, path);
+        let done = get(&[&address]);
+        assert_error(&done);
+        assert!(
+            done.stderr.contains("malformed response"),
+            "{}",
+            done.stderr
+        );
+        assert!(done.stderr.contains(&address), "{}", done.stderr);
+        assert!(!done.stderr.contains("is a web server"), "{}", done.stderr);
+    }
 }
 
 #[test]

@@ -202,6 +202,38 @@ fn a_silent_server_times_out() {
 }
 
 #[test]
+fn a_body_shorter_than_its_content_length_is_incomplete() {
+    // 100,000 bytes declared, 5,000 sent, then a clean close.
+    let mut answer =
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".to_vec();
+    answer.extend(std::iter::repeat_n(b'a', 5000));
+    let (done, _) = fetch("/", &answer, &[]);
+    assert_eq!(done.status.code(), Some(1), "{done:?}");
+    // What came is shown, then why it is not all.
+    assert!(
+        done.stdout
+            .ends_with(&format!("\n\n{}\n", "a".repeat(5000)))
+    );
+    let last = done.stderr.lines().rev().take(2).collect::<Vec<_>>();
+    assert!(
+        last[1].contains("正文不完整") && last[1].contains("5000"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        last[0].contains("the body is incomplete: 5000 of 100000 bytes"),
+        "{}",
+        done.stderr
+    );
+    // The same body in full is no error.
+    let mut whole = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n".to_vec();
+    whole.extend(std::iter::repeat_n(b'a', 5000));
+    let (done, _) = fetch("/", &whole, &[]);
+    assert!(done.status.success(), "{done:?}");
+    assert!(done.stderr.is_empty(), "{}", done.stderr);
+}
+
+#[test]
 fn trace_dumps_the_request_and_the_answer() {
     let (done, _) = fetch("/", PAGE, &["--trace"]);
     assert!(done.status.success(), "{done:?}");

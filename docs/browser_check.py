@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Opens the built book in headless Chromium and checks it as a reader sees it.
 
-    python3 docs/browser-check              # build, serve on 127.0.0.1, check every page
-    python3 docs/browser-check --self-test  # show that it catches a broken book
+    python3 docs/browser_check.py              # build, serve on 127.0.0.1, check every page
+    python3 docs/browser_check.py --self-test  # show that it catches a broken book
 
 It fails when
   * a search (套接字 阻塞 超时 字节流 数据报 教师指南 前言 socket backlog) finds nothing,
-    or misses a page it should find (every page whose text has the word);
+    misses a page it should find (every page whose text has the word), or
+    finds a page whose text does not have the word;
+  * a search for a word on no page (qwerty zzzz xylophone 麒麟) finds anything;
+  * a table cell breaks an identifier at 1280 px ("socket.SOCK_ST⏎REAM",
+    "-⏎-step"): a line may break only at a space or after "." or "::";
   * a page scrolls sideways at 390 px (something wider than the screen that is
     not inside its own scrolling block), or a table is wider than its box or
     clips a cell, at 1280 or 390 px;
   * an en dash stands where an option's `--` should be ("–host");
+  * a button or control is labelled in English only ("Copy to clipboard"),
+    or the eye button no longer shows a listing's hidden lines;
   * a page has a JavaScript error or logs one (a missing file counts).
-Screenshots of three pages at 1280 and 390 px go to target/book-screenshots/.
+Screenshots of six views at 1280 and 390 px go to target/book-screenshots/.
 
 Needs Debian's chromium (or CHROMIUM=/path), fonts-noto-cjk for the
 screenshots, and `pip install 'pagefind[extended]' playwright` (the driver
@@ -22,6 +28,7 @@ only: no browser download). Chromium runs with a fresh profile, no sandbox
 import functools
 import http.server
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,12 +44,20 @@ TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 SHOTS = TARGET / "book-screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 SEARCHES = ["套接字", "阻塞", "超时", "字节流", "数据报", "教师指南", "前言", "socket", "backlog"]
-# Three pages to look at: the front page, a page with a wide table, and a
-# search with its results.
+# Words no page has: each must find nothing. Latin ones, because Pagefind
+# returns near matches for them ("zzzz" finds "z"), and a Chinese one.
+ABSENT = ["qwerty", "zzzz", "xylophone", "麒麟"]
+# Pages to look at: the front page, a page with a wide table, a search
+# with its results, and the pages below.
 SCREENSHOTS = [
     ("preface", "index.html", None),
     ("table", "ch15-02-2-tcp-server.html", "main table"),
     ("search", "ch15-01-socket-basics.html?search=套接字", None),
+    # 15.1's table of socket types, the errata and the lesson plan: tables
+    # full of identifiers, the ones a reader looks at most.
+    ("types", "ch15-01-socket-basics.html", "main table >> nth=1"),
+    ("errata", "errata.html", "main table"),
+    ("lesson-plan", "teachers.html", "main table"),
 ]
 WAIT_MS = 15_000
 CHROMIUM_ARGS = [
@@ -105,6 +120,63 @@ LAYOUT_JS = r"""
     }
   });
   return problems;
+}
+"""
+
+# Where a table cell's text wraps inside a word, at the width the page is
+# shown. Breaking at a space or after "." or "::" is fine; "SOCK_ST⏎REAM"
+# and "-⏎-step" are not.
+IDENT_BREAK_JS = r"""
+() => {
+  const found = [];
+  // A line may end after a space or after . : / ( , ; and anywhere in
+  // Chinese text; a break between two other ASCII characters cuts a word
+  // ("SOCK⏎_STREAM", "-⏎-step").
+  const ascii = /[\x21-\x7e]/;
+  const inWord = (a, b) => ascii.test(a) && ascii.test(b) && !".:/(,;".includes(a);
+  const range = document.createRange();
+  // The first place in a cell where a line ends inside a word, or null.
+  const breakIn = (cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let prev = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        const ch = node.data[i];
+        if (/\s/.test(ch)) { prev = null; continue; }
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (prev && inWord(prev.ch, ch) && r.top > prev.top + prev.height / 2) {
+          return node.data.slice(Math.max(0, i - 20), i) + "⏎" + node.data.slice(i, i + 20);
+        }
+        prev = {ch: ch, top: r.top, height: r.height};
+      }
+    }
+    return null;
+  };
+  for (const cell of document.querySelectorAll("main table td, main table th")) {
+    const at = breakIn(cell);
+    if (at) found.push(at);
+    if (found.length >= 5) break;
+  }
+  return found;
+}
+"""
+
+# Labels of buttons and controls that are English only ("Copy to
+# clipboard"): the book is Chinese, so docs/build.py translates mdBook's.
+ENGLISH_LABELS_JS = r"""
+() => {
+  const han = /[\u3400-\u9fff]/;
+  const found = new Set();
+  for (const el of document.querySelectorAll("[title], [aria-label]")) {
+    for (const attr of ["title", "aria-label"]) {
+      const label = el.getAttribute(attr);
+      if (label && /[A-Za-z]{3,}/.test(label) && !han.test(label)) found.add(label);
+    }
+  }
+  return Array.from(found);
 }
 """
 
@@ -227,6 +299,14 @@ def check_site(context, site, base, failures, screenshots=None, layout=True):
                 failures.check(not mine, kind, name,
                                f"{name} at {w} px: " + "; ".join(mine[:3]))
             if label == "desktop":
+                broken = page.evaluate(IDENT_BREAK_JS)
+                failures.check(not broken, "ident", name,
+                               f"{name} at {w} px: a table cell breaks a word: " + " | ".join(broken[:3])
+                               + " (keep words whole: docs/theme/site.css, theme/tables.js)")
+                english = page.evaluate(ENGLISH_LABELS_JS)
+                failures.check(not english, "label", name,
+                               f"{name}: controls labelled in English only: " + ", ".join(english[:5])
+                               + " (add them to LABELS in docs/build.py)")
                 dashes = page.evaluate(EN_DASH_JS)
                 failures.check(not dashes, "dash", name,
                                f"{name}: an en dash where an option's -- should be: "
@@ -251,6 +331,25 @@ def check_site(context, site, base, failures, screenshots=None, layout=True):
             missing = [p for p in want if p not in found]
             failures.check(not missing, "search", where,
                            f"search for {term!r} misses {', '.join(missing)}; found {', '.join(found[:8])}")
+            stray = [p for p in found if p not in want]
+            failures.check(not stray, "search", where,
+                           f"search for {term!r} finds {', '.join(stray)}, whose text does not have it")
+        failures.check(not errors, "js", where, f"{where}: JavaScript errors: " + " | ".join(errors[:3]))
+
+    # A word on no page finds nothing (and says so).
+    for i, term in enumerate(ABSENT):
+        start = chapters[i % len(chapters)]
+        where = f"{start}?search={term}"
+        on_pages = expected_pages(site, term)
+        if not failures.check(not on_pages, "absent", where,
+                              f"{term!r} is on {', '.join(on_pages)} now: pick another absent word for ABSENT"):
+            continue
+        errors.clear()
+        page.goto(f"{base}{start}?search={term}", wait_until="load")
+        hrefs, state, status = wait_search(page)
+        found = result_pages(hrefs, base)
+        failures.check(state == "empty" and not found, "absent", where,
+                       f"search for {term!r}, a word on no page, finds {', '.join(found) or status!r} (state {state})")
         failures.check(not errors, "js", where, f"{where}: JavaScript errors: " + " | ".join(errors[:3]))
 
     # Typing: S opens the box; the URL follows; a result opens its page.
@@ -285,6 +384,27 @@ def check_site(context, site, base, failures, screenshots=None, layout=True):
         failures.check(marks.count() > 0, "search", hrefs[0],
                        f"the result page {hrefs[0]} does not mark the word searched for")
     failures.check(not errors, "js", "search by typing", "JavaScript errors: " + " | ".join(errors[:3]))
+
+    # The eye button still shows a listing's hidden lines, in Chinese.
+    errors.clear()
+    page.goto(base + "ch15-02-2-tcp-server.html", wait_until="load")
+    toggled = page.evaluate("""() => {
+        const eye = Array.from(document.querySelectorAll("pre > .buttons > button:not(.clip-button)"))
+            .find(b => b.closest("pre").querySelector("code.hide-boring"));
+        if (!eye) return null;
+        const code = eye.closest("pre").querySelector("code");
+        const before = eye.getAttribute("title");
+        eye.click();
+        return [before, eye.getAttribute("title"), !code.classList.contains("hide-boring")];
+    }""")
+    if failures.check(toggled is not None, "label", "ch15-02-2-tcp-server.html",
+                      "no button that shows the listing's hidden lines"):
+        before, after, shown = toggled
+        failures.check(before == "显示隐藏的行" and after == "隐藏这些行" and shown, "label",
+                       "ch15-02-2-tcp-server.html",
+                       f"the eye button does not toggle the hidden lines: {before!r} -> {after!r}, "
+                       f"lines shown: {shown}")
+    failures.check(not errors, "js", "the eye button", "JavaScript errors: " + " | ".join(errors[:3]))
 
     # A page opened as a file cannot load the index: the box says how to
     # serve the book, and nothing throws.
@@ -376,7 +496,16 @@ WIDE_TABLE = (
 )
 WIDE_BLOCK = '<div style="width:900px">' + "太宽的块 / too wide" + "</div>"
 EN_DASH = "<p>用 \u2013host 指定地址。</p>"
+# A narrow cell whose code may break anywhere: "SOCK_ST⏎REAM" (the style
+# undoes what theme/tables.js and site.css do to keep words whole).
+BROKEN_WORD = (
+    "<style>#broken-word .whole-word { white-space: normal; }</style>"
+    '<div class="table-wrapper"><table id="broken-word"><thead><tr><th>类型</th><th>说明</th></tr></thead>'
+    '<tbody><tr><td style="width:70px"><code style="word-break:break-all">socket.SOCK_STREAM</code></td>'
+    "<td>" + "一列很宽的说明文字，" * 30 + "</td></tr></tbody></table></div>"
+)
 JS_ERROR = "<script>window.no_such_thing.call();</script>"
+ENGLISH_BUTTON = '<button type="button" title="Copy to clipboard">⧉</button>'
 
 
 def inject(site, page, snippet):
@@ -392,17 +521,29 @@ def self_test():
         build.build(out=site)
         chapters = [p for p in pages_of(site) if p not in build.NOT_INDEXED]
         table_page, wide_page, dash_page, js_page = chapters[1], chapters[2], chapters[3], chapters[4]
+        word_page, label_page = chapters[5], chapters[6]
         shutil.rmtree(site / "pagefind")  # a missing search index
         inject(site, table_page, WIDE_TABLE)
         inject(site, wide_page, WIDE_BLOCK)
         inject(site, dash_page, EN_DASH)
         inject(site, js_page, JS_ERROR)
+        inject(site, word_page, BROKEN_WORD)
+        inject(site, label_page, ENGLISH_BUTTON)
         failures = run(site)
-        # A second copy whose index leaves out a page that has 套接字.
+        # A second copy whose index leaves out a page that has 套接字, still
+        # lists a page that no longer has "backlog" (a stale index), and
+        # whose search box keeps every result Pagefind returns.
         partial = tmp / "partial"
         build.build(out=partial)
         left_out = next(p for p in expected_pages(partial, SEARCHES[0]) if p != "index.html")
         build.index(partial, skip={left_out})
+        stale = next(p for p in expected_pages(partial, "backlog") if p not in ("index.html", left_out))
+        html = (partial / stale).read_text(encoding="utf-8")
+        (partial / stale).write_text(re.sub("backlog", "queue", html, flags=re.I), encoding="utf-8")
+        for script in (partial / "theme").glob("search-*.js"):
+            code = script.read_text(encoding="utf-8")
+            script.write_text(code.replace("return hasEvery(data.content, term);", "return true;"),
+                              encoding="utf-8")
         partial_failures = run(partial, layout=False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -412,6 +553,8 @@ def self_test():
         ("sideways", wide_page, f"a block wider than a phone on {wide_page}"),
         ("dash", dash_page, f"an en dash before an option on {dash_page}"),
         ("js", js_page, f"a JavaScript error on {js_page}"),
+        ("ident", word_page, f"a table cell breaking SOCK_STREAM inside the word on {word_page}"),
+        ("label", label_page, f"a button labelled in English on {label_page}"),
     ]
     missed = []
     for kind, page, what in expected:
@@ -425,16 +568,28 @@ def self_test():
           + ("caught: " + misses[0][:160] if misses else "NOT CAUGHT"))
     if not misses:
         missed.append(f"an index without {left_out}")
+    lacks = [m for k, _, m in partial_failures.items
+             if k == "search" and f"finds {stale}" in m and "does not have it" in m]
+    print(f"browser self-test: a result ({stale}) without the word searched for: "
+          + ("caught: " + lacks[0][:160] if lacks else "NOT CAUGHT"))
+    if not lacks:
+        missed.append(f"a result ({stale}) without the word")
+    absent = [m for k, _, m in partial_failures.items if k == "absent" and "a word on no page" in m]
+    print("browser self-test: an absent word that finds pages (search box without its filter): "
+          + ("caught: " + absent[0][:160] if absent else "NOT CAUGHT"))
+    if not absent:
+        missed.append("an absent word that finds pages")
     searches = [m for k, _, m in failures.items if k == "search"]
     if len(searches) < len(SEARCHES):
         missed.append(f"every search fails without an index (only {len(searches)} did)")
     # Only the defects put in: no page was reported that was not broken.
-    broken = {table_page, wide_page, dash_page, js_page}
+    broken = {table_page, wide_page, dash_page, js_page, word_page, label_page}
     stray = [m for k, p, m in failures.items
-             if k in ("table", "sideways", "dash", "js") and p in chapters and p not in broken]
+             if k in ("table", "sideways", "dash", "js", "ident", "label")
+             and p in chapters and p not in broken]
     if stray:
         missed.append("reported pages that were not broken: " + " | ".join(stray[:3]))
-    passed = len(expected) + 3 - len(missed)
+    passed = len(expected) + 5 - len(missed)
     print(f"browser self-test: {passed} passed, {len(missed)} failed")
     for m in missed:
         print("browser self-test: FAILED:", m, file=sys.stderr)
@@ -444,7 +599,7 @@ def self_test():
 def main():
     args = sys.argv[1:]
     if any(a not in ("--self-test",) for a in args):
-        print("usage: python3 docs/browser-check [--self-test]", file=sys.stderr)
+        print("usage: python3 docs/browser_check.py [--self-test]", file=sys.stderr)
         return 2
     started = time.monotonic()
     try:
