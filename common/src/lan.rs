@@ -3,7 +3,9 @@
 //!
 //! * Bound to `0.0.0.0` or `::`: the exact command students run, once per
 //!   LAN address of this machine (`学生运行 / students run: cargo run -p
-//!   tcp-client -- --host 192.168.1.10`, and the same with `nc`).
+//!   tcp-client -- --host 192.168.1.10`, and the same with `nc`). On `::`
+//!   a first line says whether IPv4 clients can connect too (both servers
+//!   make it so, turning `IPV6_V6ONLY` off; Windows has it on by default).
 //! * Bound to a loopback address (the default hostname resolves to
 //!   `127.0.0.1` or `127.0.1.1` on many machines): only this machine can
 //!   connect, and how to open the server to the class (`--host 0.0.0.0`).

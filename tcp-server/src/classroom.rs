@@ -71,7 +71,8 @@ impl Drop for Slot {
 }
 
 impl Clients {
-    /// 按 --max-clients 计数；默认值超出打开文件数上限时调低，并打印一行说明。
+    /// 按 --max-clients 计数；默认值超出打开文件数上限、或任何值超出本机能开的
+    /// 线程数时调低，并打印一行说明。
     ///
     /// `given` is `--max-clients` as given (`None`: [`MAX_CLIENTS`]). Call
     /// it after the server's first line: a note about the limit follows it.
