@@ -297,18 +297,32 @@ pub const fn delay_ms<A>(
     )
 }
 
-/// `--timeout <SECS>`：客户端最多等回答几秒（HTTP 程序的说明不同，自己写）。
+/// `--timeout <SECS>`：客户端最多等回答几秒。
 pub const fn timeout<A>(
     field: Field<A, Duration>,
     default: &'static str,
 ) -> Opt<A> {
     let help = ["最多等待回答的秒数", "seconds to wait for an answer"];
-    opt(
-        "--timeout <SECS>",
-        help,
-        Initial::Value(default),
-        Set::Seconds(field),
-    )
+    timeout_for(field, default, help)
+}
+
+/// `--timeout <SECS>`，说明由程序给出（HTTP 程序：整个请求的期限）。
+pub const fn timeout_for<A>(
+    field: Field<A, Duration>,
+    default: &'static str,
+    help: [&'static str; 2],
+) -> Opt<A> {
+    let (default, set) = (Initial::Value(default), Set::Seconds(field));
+    opt("--timeout <SECS>", help, default, set)
+}
+
+/// `[URL]`：要取的网页，只能给一个（http-get、http-raw）。
+pub const fn url<A>(
+    field: Field<A, String>,
+    default: &'static str,
+    help: [&'static str; 2],
+) -> Opt<A> {
+    opt("[URL]", help, Initial::Value(default), Set::Url(field))
 }
 
 /// `--backlog <N>`：listen() 的排队上限（tcp-server 和它的 backlog 示例）。

@@ -7,7 +7,7 @@ use std::process;
 use std::time::Duration;
 
 use common::Bilingual;
-use common::cli::{Initial, Opt, Parsed, Program, Set};
+use common::cli::{self, Initial, Opt, Parsed, Program, Set};
 use common::{eprintln, println, usage};
 
 /// 原文取的网页。
@@ -85,13 +85,7 @@ impl Spec {
             name: self.name,
             version: self.version,
             about: self.about,
-            options: &[Opt {
-                flags: "--timeout <SECS>",
-                zh: "整个请求（含正文）最多等待的秒数",
-                en: "seconds the whole request may take, body included",
-                default: Initial::Value("30"),
-                set: Set::Seconds(|args| &mut args.timeout),
-            }],
+            options: OPTIONS,
             arguments: match self.post {
                 true => &[
                     Opt {
@@ -118,13 +112,7 @@ impl Spec {
                         }),
                     },
                 ],
-                false => &[Opt {
-                    flags: "[URL]",
-                    zh: "要取的网页",
-                    en: "the page to fetch",
-                    default: Initial::Value(DEFAULT_URL),
-                    set: Set::Url(|args| &mut args.url),
-                }],
+                false => GET_ARGUMENTS,
             },
             finish: match self.post {
                 true => |args| match args.url.is_empty() {
@@ -152,6 +140,23 @@ impl Spec {
         }
     }
 }
+
+/// The option both programs have.
+const OPTIONS: &[Opt<Args>] = &[cli::timeout_for(
+    |args| &mut args.timeout,
+    "30",
+    [
+        "整个请求（含正文）最多等待的秒数",
+        "seconds the whole request may take, body included",
+    ],
+)];
+
+/// http-get's argument: the page, the text's by default.
+const GET_ARGUMENTS: &[Opt<Args>] = &[cli::url(
+    |args| &mut args.url,
+    DEFAULT_URL,
+    ["要取的网页", "the page to fetch"],
+)];
 
 /// The usage error of http-post without a URL (its help is shown first).
 fn missing_url() -> Bilingual {

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use common::cli::{self, Initial, Opt, Program, Set};
+use common::cli::{self, Program};
 
 /// The page the text fetches.
 pub const DEFAULT_URL: &str = "http://www.baidu.com";
@@ -34,22 +34,24 @@ pub const PROGRAM: Program<Args> = Program {
     about: "15.4 ⇄ 15.2 手写 HTTP：在 TCP 连接上亲手发 GET，原样打印回答 \
             / HTTP GET by hand over a TcpStream",
     options: &[
-        Opt {
-            flags: "--timeout <SECS>",
-            zh: "连接和整个回答最多等待的秒数",
-            en: "seconds to wait for the connection and the whole answer",
-            default: Initial::Value("30"),
-            set: Set::Seconds(|args| &mut args.timeout),
-        },
+        cli::timeout_for(
+            |args| &mut args.timeout,
+            "30",
+            [
+                "连接和整个回答最多等待的秒数",
+                "seconds to wait for the connection and the whole answer",
+            ],
+        ),
         cli::trace(|args| &mut args.trace),
     ],
-    arguments: &[Opt {
-        flags: "[URL]",
-        zh: "要取的网页，只会明文的 http://（https:// 请用 http-get）",
-        en: "the page to fetch, plain http:// only (for https use http-get)",
-        default: Initial::Value(DEFAULT_URL),
-        set: Set::Url(|args| &mut args.url),
-    }],
+    arguments: &[cli::url(
+        |args| &mut args.url,
+        DEFAULT_URL,
+        [
+            "要取的网页，只会明文的 http://（https:// 请用 http-get）",
+            "the page to fetch, plain http:// only (for https use http-get)",
+        ],
+    )],
     examples: "例子 / Examples:\n\
                \x20 {program}\n\
                没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
