@@ -35,9 +35,30 @@ def without_tests(lines):
     return lines
 
 def item_end(lines, start):
-    """The index after the item starting at `start` (its closing `}` or `};` at column 0)."""
+    """The index after the item starting at `start`: where its brackets close
+    again and the line ends the item (`}`, `};`, or `...);` of a
+    `const X: T = f(...);`). String literals and comments are skipped."""
+    depth = 0
     for i in range(start, len(lines)):
-        if lines[i] in ("}", "};") or (i == start and lines[i].rstrip().endswith(";")):
+        line, in_str, j = lines[i], False, 0
+        while j < len(line):
+            c = line[j]
+            if in_str:
+                if c == "\\":
+                    j += 1
+                elif c == '"':
+                    in_str = False
+            elif c == '"':
+                in_str = True
+            elif line.startswith("//", j):
+                break
+            elif c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            j += 1
+        code = line.split("//")[0].rstrip()
+        if depth == 0 and i > start - 1 and (code.endswith("}") or code.endswith(";")):
             return i + 1
     return len(lines)
 

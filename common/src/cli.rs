@@ -1,17 +1,13 @@
-//! 命令行：每个程序在自己的 main.rs 里把选项列成一张表，这里照表来读。
+//! 命令行：每个程序把自己的选项列成一张表，这里照表来读。
 //!
-//! Each program defines each of its options once, in a table below its
-//! `run()` ([`Opt`]: the name and value placeholder, help in Chinese and
-//! English, the default, and where the value goes). [`Program::parse`]
-//! reads the command line against that table with lexopt and handles what
-//! every program shares: `--host`/`--port` ([`Net`]), the clients'
-//! messages and `-i` ([`Messages`]), `-h/--help`, `-V/--version`, and usage
-//! errors (exit 2, see [`crate::usage`]). A few options several programs
-//! have (`--delay-ms`, `--timeout`, `--trace`, `--quiet`) are defined here
-//! once, and a program's table takes them by name ([`trace`]…).
+//! A program defines each option once, in a [`Program`] table below its
+//! `run()`. [`Program::parse`] reads the command line against it with
+//! lexopt, adds what every program shares (`--host`/`--port`, the clients'
+//! messages and `-i`, `-h`, `-V`) and turns mistakes into usage errors
+//! (exit 2, see [`crate::usage`]). Options several programs have are the
+//! `const fn`s below ([`trace`]…), each written once.
 
 use std::ffi::{OsStr, OsString};
-use std::process;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -19,7 +15,6 @@ use lexopt::prelude::*;
 
 use crate::explain::Bilingual;
 pub use crate::messages::Messages;
-use crate::println;
 use crate::usage::{self, Entry};
 
 /// Where an option's value is kept: `|args| &mut args.trace`.
@@ -27,26 +22,23 @@ pub type Field<A, T> = fn(&mut A) -> &mut T;
 
 /// 一个程序：名字、版本、一句介绍，和它的选项表。
 pub struct Program<A: 'static> {
-    /// The crate name, as in `cargo run -p NAME` (an example adds
-    /// `--example NAME`).
+    /// The crate name (`cargo run -p NAME`), for an example with
+    /// `--example NAME` after it.
     pub name: &'static str,
     pub version: &'static str,
     /// First line of `--help`: the section and what the program does.
     pub about: &'static str,
     /// `--host`/`--port`, and where they are kept.
     pub net: Option<(Side, Field<A, Net>)>,
-    /// The clients' `[MESSAGE]...` and `-i`: the text's messages, sent
-    /// when none are given, and where the messages are kept.
+    /// `[MESSAGE]...` and `-i`: the text's messages, and where they go.
     pub messages: Option<(&'static [&'static str], Field<A, Messages>)>,
     /// The program's own options, in the order `--help` lists them.
     pub options: &'static [Opt<A>],
-    /// Positional arguments (a URL…): the n-th value goes to the n-th entry,
-    /// every value after the last to the last one.
+    /// Positional arguments: the n-th value to the n-th, the rest to the last.
     pub arguments: &'static [Opt<A>],
     /// Checks of the whole command line, once it is read.
     pub finish: fn(&mut A) -> Result<(), Bilingual>,
-    /// Shown after the options in `--help`; `{program}` becomes the
-    /// command that started the program.
+    /// Shown after the options; `{program}` is how the program was started.
     pub examples: &'static str,
 }
 
@@ -58,15 +50,11 @@ pub enum Side {
     Client(&'static str),
 }
 
-/// 选项表里的一项。
-///
-/// One option: `flags` as `--help` shows it (`--delay-ms <MS>`,
-/// `-q, --quiet`; a `<VALUE>` means it takes one), its help, its default,
-/// and where its value goes.
+/// 选项表里的一项：写法（`--delay-ms <MS>`，`<…>` 表示带值）、中英文说明、
+/// 默认值、值放在哪里。
 pub struct Opt<A> {
     pub flags: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub help: [&'static str; 2],
     pub default: Initial,
     pub set: Set<A>,
 }
@@ -75,8 +63,6 @@ pub struct Opt<A> {
 #[derive(Clone, Copy, Debug)]
 pub enum Initial {
     None,
-    /// Stored before the command line is read (for an argument: when none
-    /// is given), and shown in `--help`.
     Value(&'static str),
     /// Only shown (Chinese, English): the program works it out itself.
     Said(&'static str, &'static str),
@@ -92,7 +78,7 @@ pub enum Set<A> {
     Seconds(Field<A, Duration>),
     /// A whole number, at least 1.
     Count(Field<A, i32>),
-    /// A URL (http-get, http-raw): given at most once.
+    /// A URL: given at most once.
     Url(Field<A, String>),
     /// Anything else: read and checked by the program's own function.
     With(fn(&mut A, &Value) -> Result<(), Bilingual>),
@@ -103,7 +89,7 @@ pub enum Set<A> {
 pub struct Net {
     pub host: String,
     pub port: u16,
-    /// A client's server crate, and the options given, for
+    /// A client's server crate and the `--host`/`--port` given, for
     /// [`Net::start_server`].
     server: &'static str,
     given: Vec<String>,
@@ -111,9 +97,10 @@ pub struct Net {
 
 impl Default for Net {
     fn default() -> Self {
+        let port = crate::DEFAULT_PORT;
         Net {
             host: String::new(),
-            port: crate::DEFAULT_PORT,
+            port,
             server: "",
             given: Vec::new(),
         }
@@ -151,44 +138,35 @@ impl Value<'_> {
     /// 值的文字（不是合法 Unicode 时是用法错误）。
     pub fn text(&self) -> Result<String, Bilingual> {
         let text = self.raw.to_str().map(str::to_string);
-        text.ok_or_else(|| {
-            let value = lexopt::Error::NonUnicodeValue(self.raw.into());
-            usage::from_lexopt(value, &[])
-        })
+        let wrong = || lexopt::Error::NonUnicodeValue(self.raw.into());
+        text.ok_or_else(|| usage::from_lexopt(wrong(), &[]))
     }
 
     /// 一个数；`range` 说明应在什么范围（中文，放进错误里）。
     pub fn number<T: FromStr>(&self, range: &str) -> Result<T, Bilingual> {
         let (option, got) = (self.option, self.quoted());
-        let text = self.raw.to_string_lossy();
-        text.trim().parse().map_err(|_| {
-            Bilingual::new(
-                format!("{option} 需要一个数（{range}），收到 {got}"),
-                format!("{option} needs a number, got {got}"),
-            )
+        self.raw.to_string_lossy().trim().parse().map_err(|_| {
+            let zh = format!("{option} 需要一个数（{range}），收到 {got}");
+            Bilingual::new(zh, format!("{option} needs a number, got {got}"))
         })
     }
 
     /// 至少为 1 的整数（--backlog、--max-clients）。
-    pub fn at_least_one<T: FromStr + PartialOrd + From<u8>>(
-        &self,
-    ) -> Result<T, Bilingual> {
-        let n: T = self.number("≥ 1")?;
-        if n < T::from(1) {
-            let option = self.option;
-            return Err(Bilingual::new(
-                format!("{option} 至少为 1"),
-                format!("{option} must be at least 1"),
-            ));
-        }
-        Ok(n)
+    pub fn at_least_one<T>(&self) -> Result<T, Bilingual>
+    where
+        T: FromStr + PartialOrd + From<u8>,
+    {
+        let (n, option) = (self.number("≥ 1")?, self.option);
+        let (zh, en) = ("至少为 1", "must be at least 1");
+        let wrong =
+            Bilingual::new(format!("{option} {zh}"), format!("{option} {en}"));
+        if n < T::from(1) { Err(wrong) } else { Ok(n) }
     }
 
     /// 秒数，0.001（1 毫秒）到 86400：比 1 毫秒短的超时会变成 0，无法设置。
     pub fn seconds(&self) -> Result<Duration, Bilingual> {
         let (option, got) = (self.option, self.quoted());
-        let text = self.raw.to_string_lossy();
-        match text.trim().parse::<f64>() {
+        match self.raw.to_string_lossy().trim().parse::<f64>() {
             Ok(s) if (0.001..=86_400.0).contains(&s) => {
                 Ok(Duration::from_secs_f64(s))
             }
@@ -205,22 +183,32 @@ impl Value<'_> {
 }
 
 impl<A> Opt<A> {
-    /// The long name, `--delay-ms`.
+    /// 表里的一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+    pub const fn new(
+        flags: &'static str,
+        help: [&'static str; 2],
+        default: Initial,
+        set: Set<A>,
+    ) -> Self {
+        Opt {
+            flags,
+            help,
+            default,
+            set,
+        }
+    }
+
+    /// The long name (`--delay-ms`), or the argument as written (`[URL]`).
     fn long(&self) -> &str {
-        let word = self.flags.split([',', ' ']).find(|w| w.starts_with("--"));
-        word.unwrap_or(self.flags)
+        let mut words = self.flags.split([',', ' ']);
+        words.find(|w| w.starts_with("--")).unwrap_or(self.flags)
     }
 
     /// The short name, `q` of `-q, --quiet`.
     fn short(&self) -> Option<char> {
-        let first = self.flags.strip_prefix('-')?;
-        let mut chars = first.chars();
+        let mut chars = self.flags.strip_prefix('-')?.chars();
         let c = chars.next().filter(|c| *c != '-')?;
         matches!(chars.next(), None | Some(',')).then_some(c)
-    }
-
-    fn takes_value(&self) -> bool {
-        self.flags.contains('<')
     }
 
     fn store(&self, args: &mut A, raw: &OsStr) -> Result<(), Bilingual> {
@@ -252,31 +240,15 @@ impl<A> Opt<A> {
         Ok(())
     }
 
-    /// The entry of `--help`.
     fn entry(&self) -> Entry {
-        let entry = Entry::new(self.flags, self.zh, self.en);
+        let [zh, en] = self.help;
         match self.default {
-            Initial::None => entry,
-            Initial::Value(v) => entry.default(v, v),
-            Initial::Said(zh, en) => entry.default(zh, en),
+            Initial::None => Entry::new(self.flags, zh, en, None),
+            Initial::Value(v) => Entry::new(self.flags, zh, en, Some((v, v))),
+            Initial::Said(dz, de) => {
+                Entry::new(self.flags, zh, en, Some((dz, de)))
+            }
         }
-    }
-}
-
-/// One entry of the table, for the options several programs share.
-const fn opt<A>(
-    flags: &'static str,
-    help: [&'static str; 2],
-    default: Initial,
-    set: Set<A>,
-) -> Opt<A> {
-    let [zh, en] = help;
-    Opt {
-        flags,
-        zh,
-        en,
-        default,
-        set,
     }
 }
 
@@ -285,11 +257,9 @@ pub const fn delay_ms<A>(
     field: Field<A, Duration>,
     default: &'static str,
 ) -> Opt<A> {
-    let help = [
-        "等待的毫秒数，即原文的 sleep(1)",
-        "pause in milliseconds (the text's sleep(1))",
-    ];
-    opt(
+    let zh = "等待的毫秒数，即原文的 sleep(1)";
+    let help = [zh, "pause in milliseconds (the text's sleep(1))"];
+    Opt::new(
         "--delay-ms <MS>",
         help,
         Initial::Value(default),
@@ -313,7 +283,7 @@ pub const fn timeout_for<A>(
     help: [&'static str; 2],
 ) -> Opt<A> {
     let (default, set) = (Initial::Value(default), Set::Seconds(field));
-    opt("--timeout <SECS>", help, default, set)
+    Opt::new("--timeout <SECS>", help, default, set)
 }
 
 /// `[URL]`：要取的网页，只能给一个（http-get、http-raw）。
@@ -322,13 +292,13 @@ pub const fn url<A>(
     default: &'static str,
     help: [&'static str; 2],
 ) -> Opt<A> {
-    opt("[URL]", help, Initial::Value(default), Set::Url(field))
+    Opt::new("[URL]", help, Initial::Value(default), Set::Url(field))
 }
 
 /// `--backlog <N>`：listen() 的排队上限（tcp-server 和它的 backlog 示例）。
 pub const fn backlog<A>(field: Field<A, i32>, default: &'static str) -> Opt<A> {
     let help = ["listen() 的排队上限", "listen() backlog"];
-    opt(
+    Opt::new(
         "--backlog <N>",
         help,
         Initial::Value(default),
@@ -338,22 +308,19 @@ pub const fn backlog<A>(field: Field<A, i32>, default: &'static str) -> Opt<A> {
 
 /// `--trace`：在 stderr 显示每次收发的字节。
 pub const fn trace<A>(field: Field<A, bool>) -> Opt<A> {
-    let help = [
-        "在 stderr 显示每次收发的字节",
-        "show every send and recv as bytes on stderr",
-    ];
-    opt("--trace", help, Initial::None, Set::Flag(field))
+    let zh = "在 stderr 显示每次收发的字节";
+    let help = [zh, "show every send and recv as bytes on stderr"];
+    Opt::new("--trace", help, Initial::None, Set::Flag(field))
 }
 
 /// `-q, --quiet`：服务端不逐条打印收到的消息。
 pub const fn quiet<A>(field: Field<A, bool>) -> Opt<A> {
     let help = ["不逐条打印收到的消息", "no line per message received"];
-    opt("-q, --quiet", help, Initial::None, Set::Flag(field))
+    Opt::new("-q, --quiet", help, Initial::None, Set::Flag(field))
 }
 
 impl<A: Default> Program<A> {
-    /// Nothing but `-h` and `-V`: the start of a program's definition
-    /// (`..Program::NONE`).
+    /// Nothing but `-h` and `-V`: the start of a table (`..Program::NONE`).
     pub const NONE: Program<A> = Program {
         name: "",
         version: "",
@@ -371,8 +338,8 @@ impl<A: Default> Program<A> {
         match self.parse_from(std::env::args_os().skip(1)) {
             Ok(Parsed::Run(args)) => args,
             Ok(Parsed::Help(text) | Parsed::Version(text)) => {
-                println!("{text}");
-                process::exit(0)
+                crate::println!("{text}");
+                std::process::exit(0)
             }
             Err(wrong) => usage::exit(self.name, &wrong),
         }
@@ -397,11 +364,15 @@ impl<A: Default> Program<A> {
     {
         let mut parser = lexopt::Parser::from_args(args);
         let mut args = A::default();
-        for opt in self.options {
-            if let Initial::Value(value) = opt.default {
-                opt.store(&mut args, value.as_ref())?;
+        let defaults = |args: &mut A, opts: &[Opt<A>]| {
+            for opt in opts {
+                if let Initial::Value(value) = opt.default {
+                    opt.store(args, value.as_ref())?;
+                }
             }
-        }
+            Ok::<(), Bilingual>(())
+        };
+        defaults(&mut args, self.options)?;
         let mut positionals = 0;
         while let Some(arg) = parser.next()? {
             let opt = match arg {
@@ -416,9 +387,9 @@ impl<A: Default> Program<A> {
                 }
                 Long(name @ ("host" | "port")) if self.net.is_some() => {
                     let is_host = name == "host";
-                    let value = parser.value()?;
                     if let Some((side, net)) = self.net {
-                        set_net(net(&mut args), side, is_host, &value)?;
+                        let value = parser.value()?;
+                        net(&mut args).set(side, is_host, &value)?;
                     }
                     continue;
                 }
@@ -431,9 +402,8 @@ impl<A: Default> Program<A> {
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
-                        let empty =
-                            ("消息不能为空", "a message cannot be empty");
-                        return Err(Bilingual::new(empty.0, empty.1).into());
+                        let en = "a message cannot be empty";
+                        return Err(Bilingual::new("消息不能为空", en).into());
                     }
                     if let Some((_, messages)) = self.messages {
                         messages(&mut args).given.push(message);
@@ -456,16 +426,13 @@ impl<A: Default> Program<A> {
             let Some(opt) = opt else {
                 return Err(arg.unexpected());
             };
-            match opt.takes_value() {
+            match opt.flags.contains('<') {
                 true => opt.store(&mut args, &parser.value()?)?,
                 false => opt.store(&mut args, "".as_ref())?,
             }
         }
-        for opt in self.arguments.iter().skip(positionals) {
-            if let Initial::Value(value) = opt.default {
-                opt.store(&mut args, value.as_ref())?;
-            }
-        }
+        let unused = self.arguments.get(positionals..).unwrap_or_default();
+        defaults(&mut args, unused)?;
         self.finish_shared(&mut args)?;
         (self.finish)(&mut args)?;
         Ok(Parsed::Run(args))
@@ -507,8 +474,8 @@ impl<A: Default> Program<A> {
             line = line + " " + &entry.flags;
         }
         let examples = self.examples.replace("{program}", &program);
-        let help = (self.about, &program, &line);
-        usage::help(help.0, help.1, help.2, &arguments, &options, &examples)
+        let usage = format!("{} {line}", program);
+        usage::help(self.about, &usage, &arguments, &options, &examples)
     }
 
     /// The entries of `--help`: the arguments, and the options.
@@ -516,24 +483,30 @@ impl<A: Default> Program<A> {
         let mut arguments = Vec::new();
         let mut options = Vec::new();
         if let Some((side, _)) = self.net {
-            let port = crate::DEFAULT_PORT;
-            let ((zh, en), (port_zh, port_en)) = match side {
-                Side::Server => (
-                    (
-                        "绑定的地址，0.0.0.0 = 所有网卡",
-                        "address to bind, 0.0.0.0 = all",
-                    ),
-                    ("端口，0 = 由系统挑选", "port, 0 lets the system pick"),
-                ),
-                Side::Client(_) => (
-                    ("服务端的地址", "the server to reach"),
-                    ("服务端的端口", "the server's port"),
-                ),
+            let port = crate::DEFAULT_PORT.to_string();
+            let [host_zh, host_en, port_zh, port_en] = match side {
+                Side::Server => [
+                    "绑定的地址，0.0.0.0 = 所有网卡",
+                    "address to bind, 0.0.0.0 = all",
+                    "端口，0 = 由系统挑选",
+                    "port, 0 lets the system pick",
+                ],
+                Side::Client(_) => [
+                    "服务端的地址",
+                    "the server to reach",
+                    "服务端的端口",
+                    "the server's port",
+                ],
             };
-            let host = Entry::new("--host <HOST>", zh, en);
-            options.push(host.default("本机主机名", "this machine's hostname"));
-            let port_entry = Entry::new("--port <PORT>", port_zh, port_en);
-            options.push(port_entry.default(port, port));
+            let hostname = ("本机主机名", "this machine's hostname");
+            options.push(Entry::new(
+                "--host <HOST>",
+                host_zh,
+                host_en,
+                Some(hostname),
+            ));
+            let port = Some((port.as_str(), port.as_str()));
+            options.push(Entry::new("--port <PORT>", port_zh, port_en, port));
         }
         options.extend(self.options.iter().map(Opt::entry));
         if let Some((defaults, _)) = self.messages {
@@ -542,250 +515,55 @@ impl<A: Default> Program<A> {
                 false => m.to_string(),
             });
             let shown = quoted.collect::<Vec<_>>().join(" ");
-            let entry =
-                Entry::new("[MESSAGE]...", "要发送的消息", "messages to send");
-            arguments.push(entry.default(&shown, &shown));
+            let (zh, en) = ("要发送的消息", "messages to send");
+            let shown = Some((shown.as_str(), shown.as_str()));
+            arguments.push(Entry::new("[MESSAGE]...", zh, en, shown));
             options.push(Entry::new(
                 "-i, --interactive",
                 "从终端逐行读取消息，end 或 Ctrl-D 结束",
                 "read messages line by line, until end or Ctrl-D",
+                None,
             ));
         }
         arguments.extend(self.arguments.iter().map(Opt::entry));
-        options.push(Entry::new("-h, --help", "显示本帮助", "show this help"));
-        options.push(Entry::new(
-            "-V, --version",
-            "显示版本",
-            "show the version",
-        ));
+        let help = ("显示本帮助", "show this help");
+        options.push(Entry::new("-h, --help", help.0, help.1, None));
+        let version = ("显示版本", "show the version");
+        options.push(Entry::new("-V, --version", version.0, version.1, None));
         (arguments, options)
     }
 }
 
-/// Stores `--host` or `--port`.
-fn set_net(
-    net: &mut Net,
-    side: Side,
-    is_host: bool,
-    value: &OsStr,
-) -> Result<(), Bilingual> {
-    let option = if is_host { "--host" } else { "--port" };
-    let value = Value { option, raw: value };
-    let given = if is_host {
-        let host = value.text()?.trim().to_string();
-        if host.is_empty() {
-            return Err(Bilingual::new("--host 不能为空", "--host is empty"));
-        }
-        net.host = host;
-        net.host.clone()
-    } else {
-        net.port = value.number("0–65535")?;
-        if net.port == 0 && side != Side::Server {
-            return Err(Bilingual::new(
-                "客户端不能连接端口 0，请给出服务端的端口",
-                "a client cannot connect to port 0",
-            ));
-        }
-        net.port.to_string()
-    };
-    net.given.extend([option.to_string(), given]);
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, Default, PartialEq)]
-    struct Args {
-        net: Net,
-        messages: Messages,
-        delay: Duration,
-        timeout: Duration,
-        trace: bool,
-        quiet: bool,
-        count: i32,
-    }
-
-    const SERVER: Program<Args> = Program {
-        name: "tcp-server",
-        version: "0.1.0",
-        net: Some((Side::Server, |args| &mut args.net)),
-        options: &[
-            delay_ms(|args| &mut args.delay, "1000"),
-            trace(|args| &mut args.trace),
-            quiet(|args| &mut args.quiet),
-            Opt {
-                flags: "--count <N>",
-                zh: "个数",
-                en: "how many",
-                default: Initial::Value("7"),
-                set: Set::With(|args, v| {
-                    v.at_least_one().map(|n| args.count = n)
-                }),
-            },
-        ],
-        ..Program::NONE
-    };
-
-    const CLIENT: Program<Args> = Program {
-        name: "tcp-client",
-        net: Some((Side::Client("tcp-server"), |args| &mut args.net)),
-        messages: Some((&["a b", "c"], |args| &mut args.messages)),
-        options: &[timeout(|args| &mut args.timeout, "5")],
-        ..Program::NONE
-    };
-
-    fn run(program: &Program<Args>, args: &[&str]) -> Args {
-        match program.parse_from(args) {
-            Ok(Parsed::Run(args)) => args,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    fn help(program: &Program<Args>) -> String {
-        match program.parse_from(["--help"]) {
-            Ok(Parsed::Help(help)) => help,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn defaults_come_from_the_table() {
-        let args = run(&SERVER, &["--host", "127.0.0.1"]);
-        assert_eq!(
-            (args.net.host.as_str(), args.net.port),
-            ("127.0.0.1", 10000)
-        );
-        assert_eq!((args.delay, args.count), (Duration::from_secs(1), 7));
-        assert!(!args.trace && !args.quiet);
-        let args = run(&CLIENT, &["--host", "::1"]);
-        assert_eq!(args.messages.given, ["a b", "c"]);
-        assert_eq!(args.timeout, Duration::from_secs(5));
-        assert!(!run(&SERVER, &[]).net.host.is_empty(), "the hostname");
-    }
-
-    #[test]
-    fn options_are_read() {
-        let args = run(
-            &SERVER,
-            &[
-                "--host=::1",
-                "--port",
-                "0",
-                "--delay-ms",
-                "0",
-                "--trace",
-                "-q",
-            ],
-        );
-        assert_eq!((args.net.host.as_str(), args.net.port), ("::1", 0));
-        assert_eq!(args.delay, Duration::ZERO);
-        assert!(args.trace && args.quiet);
-        assert_eq!(run(&SERVER, &["--host", "h", "--count=3"]).count, 3);
-        let args = run(&CLIENT, &["--host", "h", "x", "y", "--timeout", "0.5"]);
-        assert_eq!(args.messages.given, ["x", "y"]);
-        assert_eq!(args.timeout, Duration::from_millis(500));
-        let args = run(&CLIENT, &["--host", "h", "-i"]);
-        assert!(args.messages.interactive && args.messages.given.is_empty());
-    }
-
-    #[test]
-    fn the_hint_repeats_a_clients_host_and_port() {
-        let args = run(&CLIENT, &["--host", "127.0.0.1", "--port", "33099"]);
-        assert_eq!(
-            args.net.start_server(),
-            "cargo run -p tcp-server -- --host 127.0.0.1 --port 33099"
-        );
-        let args = run(&CLIENT, &[]);
-        assert_eq!(args.net.start_server(), "cargo run -p tcp-server");
-    }
-
-    #[test]
-    fn mistakes_are_usage_errors() {
-        for (program, bad) in [
-            (&SERVER, &["--port", "abc"][..]),
-            (&SERVER, &["--port", "70000"]),
-            (&SERVER, &["--port"]),
-            (&SERVER, &["--nope"]),
-            (&SERVER, &["--timeout", "1"]),
-            (&SERVER, &["-i"]),
-            (&SERVER, &["stray"]),
-            (&SERVER, &["--count", "0"]),
-            (&SERVER, &["--host", ""]),
-            (&SERVER, &["--trace=1"]),
-            (&SERVER, &["-x"]),
-            (&CLIENT, &["--port", "0"]),
-            (&CLIENT, &["ok", ""]),
-            (&CLIENT, &["--timeout", "0"]),
-            (&CLIENT, &["--timeout", "nan"]),
-            (&CLIENT, &["--timeout", "1e-12"]),
-            (&CLIENT, &["--timeout", "86401"]),
-            (&CLIENT, &["-i", "given"]),
-            (&CLIENT, &["--quiet"]),
-        ] {
-            let wrong = program.parse_from(bad).unwrap_err();
-            assert!(!wrong.zh.is_empty() && !wrong.en.is_empty(), "{bad:?}");
-        }
-        let wrong = SERVER.parse_from(["--count", "0"]).unwrap_err();
-        assert_eq!(
-            wrong,
-            Bilingual::new("--count 至少为 1", "--count must be at least 1")
-        );
-        let wrong = SERVER.parse_from(["--count", "x\u{1b}"]).unwrap_err();
-        assert_eq!(wrong.zh, "--count 需要一个数（≥ 1），收到 \"x\\u{1b}\"");
-        let wrong = SERVER.parse_from(["--cuont", "1"]).unwrap_err();
-        assert!(wrong.en.ends_with("did you mean --count?"), "{wrong}");
-    }
-
-    #[test]
-    fn help_is_drawn_from_the_table() {
-        let text = help(&SERVER);
-        for entry in [
-            "--host <HOST>",
-            "--port <PORT>",
-            "--delay-ms <MS>",
-            "--count <N>",
-            "-q, --quiet",
-            "（默认：7）",
-            "[default: 7]",
-            "0 = 由系统挑选",
-        ] {
-            assert!(text.contains(entry), "{entry}:\n{text}");
-        }
-        assert!(!text.contains("--timeout") && !text.contains("MESSAGE"));
-        let text = help(&CLIENT);
-        assert!(text.contains(" [OPTIONS] [MESSAGE]...\n"), "{text}");
-        assert!(text.contains("（默认：\"a b\" c）"), "{text}");
-        assert!(text.contains("-i, --interactive"), "{text}");
-        assert_eq!(
-            SERVER.parse_from(["-V"]),
-            Ok(Parsed::Version("tcp-server 0.1.0".into()))
-        );
-    }
-
-    #[test]
-    fn a_program_may_take_host_and_port_only() {
-        let stage = Program::<Net> {
-            // an example that needs nothing else
-            name: "tcp-server --example 1-accept",
-            net: Some((Side::Server, |net| net)),
-            ..Program::NONE
+impl Net {
+    /// Stores `--host` or `--port`.
+    fn set(
+        &mut self,
+        side: Side,
+        is_host: bool,
+        raw: &OsStr,
+    ) -> Result<(), Bilingual> {
+        let option = if is_host { "--host" } else { "--port" };
+        let value = Value { option, raw };
+        let given = if is_host {
+            self.host = value.text()?.trim().to_string();
+            if self.host.is_empty() {
+                return Err(Bilingual::new(
+                    "--host 不能为空",
+                    "--host is empty",
+                ));
+            }
+            self.host.clone()
+        } else {
+            self.port = value.number("0–65535")?;
+            if self.port == 0 && side != Side::Server {
+                return Err(Bilingual::new(
+                    "客户端不能连接端口 0，请给出服务端的端口",
+                    "a client cannot connect to port 0",
+                ));
+            }
+            self.port.to_string()
         };
-        let Ok(Parsed::Run(net)) =
-            stage.parse_from(["--host", "127.0.0.1", "--port", "0"])
-        else {
-            panic!()
-        };
-        assert_eq!((net.host.as_str(), net.port), ("127.0.0.1", 0));
-        for other in ["--trace", "-q", "--delay-ms", "-i", "--timeout"] {
-            assert!(stage.parse_from([other]).is_err(), "{other}");
-        }
-        let under_cargo =
-            usage::started_as(stage.name, Some("tcp-server".as_ref()), None);
-        assert_eq!(
-            under_cargo,
-            "cargo run -p tcp-server --example 1-accept --"
-        );
+        self.given.extend([option.to_string(), given]);
+        Ok(())
     }
 }

@@ -81,82 +81,61 @@ impl Spec {
 
     /// The table of this program's options and arguments.
     pub fn program(&self) -> Program<Args> {
+        let (name, version, about) = (self.name, self.version, self.about);
+        let table = if self.post { POST } else { GET };
         Program {
-            name: self.name,
-            version: self.version,
-            about: self.about,
-            options: OPTIONS,
-            arguments: match self.post {
-                true => &[
-                    Opt {
-                        flags: "<URL>",
-                        zh: "表单提交到的网址",
-                        en: "where to send the form",
-                        default: Initial::None,
-                        set: Set::With(|args, v| {
-                            let url = v.text()?;
-                            if !url.contains("://") && url.contains('=') {
-                                return Err(missing_url());
-                            }
-                            args.url = url;
-                            Ok(())
-                        }),
-                    },
-                    Opt {
-                        flags: "[KEY=VALUE]...",
-                        zh: "表单字段，按 UTF-8 百分号编码发送",
-                        en: "form fields, sent urlencoded as UTF-8",
-                        default: Initial::None,
-                        set: Set::With(|args, v| {
-                            field(v.text()?).map(|kv| args.fields.push(kv))
-                        }),
-                    },
-                ],
-                false => GET_ARGUMENTS,
-            },
-            finish: match self.post {
-                true => |args| match args.url.is_empty() {
-                    true => Err(missing_url()),
-                    false => Ok(()),
-                },
-                false => |_| Ok(()),
-            },
-            examples: match self.post {
-                true => {
-                    "例子（先在另一个终端启动本项目的测试服务器）\n\
-                         Examples (start the test server in another terminal first):\n\
-                         \x20 python3 tests/py/http_peer.py 8000\n\
-                         \x20 {program} http://127.0.0.1:8000/echo name=张三 \"lang=rust & c\""
-                }
-                false => {
-                    "例子 / Examples:\n\
-                          \x20 {program} https://www.rust-lang.org\n\
-                          没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
-                          \x20 python3 -m http.server 8000\n\
-                          \x20 {program} http://127.0.0.1:8000/"
-                }
-            },
-            ..Program::NONE
+            name,
+            version,
+            about,
+            ..table
         }
     }
 }
 
 /// The option both programs have.
-const OPTIONS: &[Opt<Args>] = &[cli::timeout_for(
-    |args| &mut args.timeout,
-    "30",
-    [
-        "整个请求（含正文）最多等待的秒数",
-        "seconds the whole request may take, body included",
-    ],
-)];
+#[rustfmt::skip] // 一项一行的表（不超过 100 列）
+const TIMEOUT: Opt<Args> = cli::timeout_for(|args| &mut args.timeout, "30",
+    ["整个请求（含正文）最多等待的秒数", "seconds the whole request may take, body included"]);
 
-/// http-get's argument: the page, the text's by default.
-const GET_ARGUMENTS: &[Opt<Args>] = &[cli::url(
-    |args| &mut args.url,
-    DEFAULT_URL,
-    ["要取的网页", "the page to fetch"],
-)];
+/// http-get: the page, the text's by default.
+#[rustfmt::skip]
+const GET: Program<Args> = Program {
+    options: &[TIMEOUT],
+    arguments: &[cli::url(|args| &mut args.url, DEFAULT_URL, ["要取的网页", "the page to fetch"])],
+    examples: "例子 / Examples:\n\
+               \x20 {program} https://www.rust-lang.org\n\
+               没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
+               \x20 python3 -m http.server 8000\n\
+               \x20 {program} http://127.0.0.1:8000/",
+    ..Program::NONE
+};
+
+/// http-post: a URL (required) and the form's fields.
+#[rustfmt::skip]
+const POST: Program<Args> = Program {
+    options: &[TIMEOUT],
+    arguments: &[
+        Opt::new("<URL>", ["表单提交到的网址", "where to send the form"], Initial::None,
+            Set::With(|args, v| post_url(v.text()?).map(|url| args.url = url))),
+        Opt::new("[KEY=VALUE]...", ["表单字段，按 UTF-8 百分号编码发送",
+                                    "form fields, sent urlencoded as UTF-8"], Initial::None,
+            Set::With(|args, v| field(v.text()?).map(|kv| args.fields.push(kv)))),
+    ],
+    finish: |args| if args.url.is_empty() { Err(missing_url()) } else { Ok(()) },
+    examples: "例子（先在另一个终端启动本项目的测试服务器）\n\
+               Examples (start the test server in another terminal first):\n\
+               \x20 python3 tests/py/http_peer.py 8000\n\
+               \x20 {program} http://127.0.0.1:8000/echo name=张三 \"lang=rust & c\"",
+    ..Program::NONE
+};
+
+/// http-post's URL: a field given first (`name=x`) means the URL is missing.
+fn post_url(url: String) -> Result<String, Bilingual> {
+    match !url.contains("://") && url.contains('=') {
+        true => Err(missing_url()),
+        false => Ok(url),
+    }
+}
 
 /// The usage error of http-post without a URL (its help is shown first).
 fn missing_url() -> Bilingual {

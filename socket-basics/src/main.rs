@@ -121,29 +121,17 @@ struct Args {
     list: bool,
 }
 
-/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+/// 本程序的选项，每个一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+#[rustfmt::skip] // 排成一张表，一项一行（不超过 100 列）
 const PROGRAM: Program<Args> = Program {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
-    about: "15.1 套接字导游：六个步骤和 socket 方法表，在本机真的跑一遍 \
-            / a tour of the socket calls",
+    name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
+    about: "15.1 套接字导游：六个步骤和 socket 方法表，在本机真的跑一遍 / a tour of the socket calls",
     options: &[
-        Opt {
-            flags: "--step <NAME>",
-            zh: "只运行这一项（可给多次），例如 --step accept",
-            en: "run only this row (may be given more than once)",
-            default: Initial::None,
-            set: Set::With(|args, v| {
-                step(&v.text()?).map(|s| args.steps.push(s))
-            }),
-        },
-        Opt {
-            flags: "--list",
-            zh: "列出所有项目",
-            en: "list the rows",
-            default: Initial::None,
-            set: Set::Flag(|args| &mut args.list),
-        },
+        Opt::new("--step <NAME>", ["只运行这一项（可给多次），例如 --step accept",
+                                   "run only this row (may be given more than once)"],
+            Initial::None, Set::With(|args, v| step(&v.text()?).map(|s| args.steps.push(s)))),
+        Opt::new("--list", ["列出所有项目", "list the rows"], Initial::None,
+            Set::Flag(|args| &mut args.list)),
     ],
     ..Program::NONE
 };

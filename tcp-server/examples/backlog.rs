@@ -98,20 +98,16 @@ struct Args {
 }
 
 /// 本示例的选项：`--host`/`--port`，队列长度和 accept 前的停顿。
+#[rustfmt::skip] // 排成一张表（不超过 100 列）
 const PROGRAM: Program<Args> = Program {
-    name: "tcp-server --example backlog",
-    version: env!("CARGO_PKG_VERSION"),
+    name: "tcp-server --example backlog", version: env!("CARGO_PKG_VERSION"),
     about: "15.2.2 演示：accept 之前先停一会儿，看 listen() 的队列 / backlog demo",
     net: Some((Side::Server, |args| &mut args.net)),
     options: &[
         cli::backlog(|args| &mut args.backlog, "5"), // 原文的 listen(5)
-        Opt {
-            flags: "--accept-delay-ms <MS>",
-            zh: "每次 accept 前先等这么多毫秒，让排队的连接堆起来",
-            en: "pause before each accept, so the queue fills",
-            default: Initial::Value("10000"),
-            set: Set::Millis(|args| &mut args.accept_delay),
-        },
+        Opt::new("--accept-delay-ms <MS>", ["每次 accept 前先等这么多毫秒，让排队的连接堆起来",
+                                            "pause before each accept, so the queue fills"],
+            Initial::Value("10000"), Set::Millis(|args| &mut args.accept_delay)),
     ],
     ..Program::NONE
 };

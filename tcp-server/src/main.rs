@@ -152,10 +152,10 @@ struct Args {
     settings: Settings,
 }
 
-/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+/// 本程序的选项，每个一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+#[rustfmt::skip] // 排成一张表，一项一行
 const PROGRAM: Program<Args> = Program {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
+    name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
     about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
     net: Some((Side::Server, |args| &mut args.net)),
     options: &[

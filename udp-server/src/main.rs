@@ -154,6 +154,7 @@ fn run(args: &Args) -> io::Result<()> {
 }
 // ANCHOR_END: steps
 
+/// 命令行选项：`--host`/`--port`，加上下面表里的几项。
 #[derive(Default)]
 struct Args {
     net: Net,
@@ -165,31 +166,21 @@ struct Args {
     seed: Option<u64>,
 }
 
-/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+/// 本程序的选项，每个一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+#[rustfmt::skip] // 排成一张表，一项一行（不超过 100 列）
 const PROGRAM: Program<Args> = Program {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
+    name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
     about: "15.3.2 UDP 服务端 / UDP server",
     net: Some((Side::Server, |args| &mut args.net)),
     options: &[
         cli::trace(|args| &mut args.trace),
         cli::quiet(|args| &mut args.quiet),
-        Opt {
-            flags: "--drop <P>",
-            zh: "故意丢掉这个比例的数据报，0 ≤ P < 1",
-            en: "drop this fraction of datagrams on purpose, 0 ≤ P < 1",
-            default: Initial::Value("0"),
-            set: Set::With(|args, v| fraction(v).map(|p| args.drop = p)),
-        },
-        Opt {
-            flags: "--seed <N>",
-            zh: "--drop 的随机种子：同一个种子丢同一批",
-            en: "random seed for --drop: the same seed drops the same ones",
-            default: Initial::None,
-            set: Set::With(|args, v| {
-                v.number("≥ 0").map(|n| args.seed = Some(n))
-            }),
-        },
+        Opt::new("--drop <P>", ["故意丢掉这个比例的数据报，0 ≤ P < 1",
+                                "drop this fraction of datagrams on purpose, 0 ≤ P < 1"],
+            Initial::Value("0"), Set::With(|args, v| fraction(v).map(|p| args.drop = p))),
+        Opt::new("--seed <N>", ["--drop 的随机种子：同一个种子丢同一批",
+                                "random seed for --drop: the same seed drops the same ones"],
+            Initial::None, Set::With(|args, v| v.number("≥ 0").map(|n| args.seed = Some(n)))),
     ],
     ..Program::NONE
 };
