@@ -127,6 +127,22 @@ fn write_bytes(to: To, bytes: &[u8]) {
     };
 }
 
+/// 一大段输出（网页的正文）：经缓冲写到 stdout；读的一方走了（`| head`）不算错。
+///
+/// The buffered variant of [`println!`](crate::println) for a page of
+/// output: `write` writes into a 64 KiB buffer in front of stdout. `None`
+/// when the reader went away (a closed pipe), as `println!` ignores it.
+pub fn print_all<T>(
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<Option<T>> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(&mut out).and_then(|done| out.flush().map(|()| done)) {
+        Ok(done) => Ok(Some(done)),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The note written once output flows again.
 pub(crate) fn skipped_note(n: u64) -> String {
     format!("……省略了 {n} 行输出 / {n} lines skipped")
@@ -220,12 +236,13 @@ macro_rules! eprintln {
 
 /// 同一种错误成批出现时只打印几行，其余计数后汇总成一行。
 ///
-/// Prints `text` on stderr unless lines of the same `kind` (a short label,
-/// shown in the summary: `"accept()"`, `"断开 / reset"`) came too often:
+/// Prints `text` on stderr unless lines of the same `kind` (a short label
+/// in Chinese and English, shown in the summary: `["断开", "reset"]`) came
+/// too often:
 /// at most [`PER_SECOND`] a second; the rest are counted, and one summary
 /// line gives the count once they stop for a second (or every
 /// [`SUMMARY_EVERY`] while they go on).
-pub fn repeated(kind: &'static str, text: String) {
+pub fn repeated(kind: Label, text: String) {
     let now = Instant::now();
     let (print, summary) = REPEATED.event(kind, PER_SECOND, now);
     if let Some(summary) = summary {
@@ -242,7 +259,7 @@ pub fn repeated(kind: &'static str, text: String) {
 /// line as [`repeated`]'s gives the count once they stop for a second (or
 /// every [`SUMMARY_EVERY`] while they go on). For what `--quiet` silences
 /// but should not hide entirely.
-pub fn counted(kind: &'static str) {
+pub fn counted(kind: Label) {
     let (_, summary) = REPEATED.event(kind, 0, Instant::now());
     if let Some(summary) = summary {
         line(To::Stderr, summary);
@@ -269,10 +286,11 @@ const QUIET: Duration = Duration::from_secs(1);
 
 static REPEATED: Limiter = Limiter::new();
 
-/// The summary of `n` lines of `kind` left out. A kind written
-/// `"中文 / English"` is split between the two halves of the line.
-pub(crate) fn summary(kind: &str, n: u64) -> String {
-    let (zh, en) = kind.split_once(" / ").unwrap_or((kind, kind));
+/// 一类消息的名字，中文和英文各一半：`["断开", "reset"]`。
+type Label = [&'static str; 2];
+
+/// The summary of `n` lines of `kind` left out, each language in its half.
+pub(crate) fn summary([zh, en]: Label, n: u64) -> String {
     format!(
         "……另有 {n} 条同类消息未显示（{zh}）/ {n} more like this not shown ({en})"
     )
@@ -280,7 +298,7 @@ pub(crate) fn summary(kind: &str, n: u64) -> String {
 
 #[derive(Clone, Copy, Debug)]
 struct Kind {
-    name: &'static str,
+    name: Label,
     /// Lines printed per window before the rest are counted.
     allowed: u32,
     window: Instant,
@@ -306,7 +324,7 @@ impl Limiter {
     /// Whether to print this line, and a summary to print before it.
     fn event(
         &self,
-        name: &'static str,
+        name: Label,
         allowed: u32,
         now: Instant,
     ) -> (bool, Option<String>) {
@@ -413,7 +431,7 @@ mod tests {
         // 1,000 resets within 0.5 s.
         for i in 0..1000 {
             let (print, summary) =
-                limiter.event("reset", PER_SECOND, t0 + ms(i / 2));
+                limiter.event(["reset", "reset"], PER_SECOND, t0 + ms(i / 2));
             printed += usize::from(print);
             summaries.extend(summary);
         }
@@ -422,7 +440,10 @@ mod tests {
         // Still within a second of the last one: nothing yet.
         assert!(limiter.due(t0 + ms(900)).is_empty());
         let due = limiter.due(t0 + ms(1600));
-        assert_eq!(due, [summary("reset", 1000 - u64::from(PER_SECOND))]);
+        assert_eq!(
+            due,
+            [summary(["reset", "reset"], 1000 - u64::from(PER_SECOND))]
+        );
         assert!(limiter.due(t0 + ms(5000)).is_empty(), "counted once");
     }
 
@@ -434,7 +455,8 @@ mod tests {
         // One line every 10 ms for 30 s.
         for i in 0..3000 {
             let now = t0 + ms(i * 10);
-            let (print, summary) = limiter.event("emfile", PER_SECOND, now);
+            let (print, summary) =
+                limiter.event(["emfile", "emfile"], PER_SECOND, now);
             lines += usize::from(print) + usize::from(summary.is_some());
             lines += limiter.due(now).len();
         }
@@ -449,8 +471,12 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..10 {
             // One a second of each: every one printed.
-            assert!(limiter.event("a", PER_SECOND, t0 + ms(i * 1000)).0);
-            assert!(limiter.event("b", PER_SECOND, t0 + ms(i * 1000 + 1)).0);
+            assert!(limiter.event(["a", "a"], PER_SECOND, t0 + ms(i * 1000)).0);
+            assert!(
+                limiter
+                    .event(["b", "b"], PER_SECOND, t0 + ms(i * 1000 + 1))
+                    .0
+            );
         }
     }
 
@@ -459,12 +485,13 @@ mod tests {
         let limiter = Limiter::new();
         let t0 = Instant::now();
         for i in 0..10 {
-            limiter.event("x", PER_SECOND, t0 + ms(i));
+            limiter.event(["x", "x"], PER_SECOND, t0 + ms(i));
         }
-        let (print, note) = limiter.event("x", PER_SECOND, t0 + ms(3000));
-        assert_eq!(note, Some(summary("x", 7)));
+        let (print, note) =
+            limiter.event(["x", "x"], PER_SECOND, t0 + ms(3000));
+        assert_eq!(note, Some(summary(["x", "x"], 7)));
         assert!(print, "the flood is over: lines print again");
-        assert!(limiter.event("x", PER_SECOND, t0 + ms(3001)).0);
+        assert!(limiter.event(["x", "x"], PER_SECOND, t0 + ms(3001)).0);
     }
 
     #[test]
@@ -472,11 +499,11 @@ mod tests {
         let limiter = Limiter::new();
         let t0 = Instant::now();
         for i in 0..100 {
-            limiter.event("stray", PER_SECOND, t0 + ms(i));
+            limiter.event(["stray", "stray"], PER_SECOND, t0 + ms(i));
         }
         assert!(limiter.due(t0 + ms(100)).is_empty(), "not due yet");
         let n = 100 - u64::from(PER_SECOND);
-        assert_eq!(limiter.all_pending(), [summary("stray", n)]);
+        assert_eq!(limiter.all_pending(), [summary(["stray", "stray"], n)]);
         assert!(limiter.all_pending().is_empty(), "counted once");
     }
 
@@ -488,7 +515,8 @@ mod tests {
         // 3,000 drops within 3 s: no line each, a summary now and then.
         for i in 0..3000 {
             let now = t0 + ms(i);
-            let (print, summary) = limiter.event("dropped", 0, now);
+            let (print, summary) =
+                limiter.event(["dropped", "dropped"], 0, now);
             assert!(!print);
             lines += usize::from(summary.is_some());
             lines += limiter.due(now).len();
@@ -497,16 +525,16 @@ mod tests {
         assert_eq!(due.len(), 1, "{due:?}");
         // Shorter than SUMMARY_EVERY: one summary at the end, with all.
         assert_eq!(lines, 0);
-        assert_eq!(due, [summary("dropped", 3000)]);
+        assert_eq!(due, [summary(["dropped", "dropped"], 3000)]);
     }
 
     #[test]
     fn notes_name_the_count_in_both_languages() {
         assert_eq!(skipped_note(3), "……省略了 3 行输出 / 3 lines skipped");
-        let text = summary("accept()", 12);
+        let text = summary(["accept()", "accept()"], 12);
         assert!(text.contains("12 条") && text.contains("12 more"), "{text}");
         assert_eq!(
-            summary("已满 / full", 2),
+            summary(["已满", "full"], 2),
             "……另有 2 条同类消息未显示（已满）/ 2 more like this not shown (full)"
         );
     }

@@ -14,12 +14,12 @@ pub mod charset;
 pub mod cli;
 pub mod explain;
 
-use std::io::{self, BufWriter, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use common::escape_control;
+use common::{eprintln, escape_control, output};
 use encoding_rs::{CoderResult, Encoding};
 use ureq::config::Config;
 use ureq::http::header::CONTENT_ENCODING;
@@ -168,10 +168,7 @@ pub fn followed(
         Err(err) => (agent.fetched(), Err(err)),
     };
     for hop in hops.iter().skip(1) {
-        note_line(&format!(
-            "重定向 / redirect → {}",
-            escape_control(&hop.to_string())
-        ));
+        eprintln!("重定向 / redirect → {}", escape_control(&hop.to_string()));
     }
     answer.map_err(|err| {
         let last = hops.last().map_or(args.url.clone(), Uri::to_string);
@@ -289,15 +286,10 @@ pub fn header_text(value: &HeaderValue) -> String {
 /// wonder about (a charset, a cut, a compression not undone). The body is
 /// decoded and written piece by piece, so memory stays near its size.
 pub fn print_body(req: &Response<Body>, data: &Page) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let note = match write_page(&mut out, req, data).and_then(|n| {
-        out.flush()?;
-        Ok(n)
-    }) {
-        Ok(note) => note,
-        // A reader that went away (`| head`) is no error.
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => return Ok(()),
-        Err(e) => return Err(e),
+    // A reader that went away (`| head`) is no error: nothing more to say.
+    let printed = output::print_all(|mut out| write_page(&mut out, req, data));
+    let Some(note) = printed? else {
+        return Ok(());
     };
 
     // What happened on the way, after the page so that it stays in view.
@@ -528,12 +520,7 @@ pub fn printable(text: &str) -> String {
 
 /// One line on stderr, Chinese then English.
 fn note(zh: &str, en: &str) {
-    note_line(&format!("提示：{zh} / note: {en}"));
-}
-
-/// A line on stderr; a closed stderr is no reason to stop.
-fn note_line(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
+    eprintln!("提示：{zh} / note: {en}");
 }
 
 #[cfg(test)]

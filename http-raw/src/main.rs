@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use common::eprintln; // 同 std 的 eprintln!，但 stderr 被关掉时不 panic
 use common::explain::{self, explained};
 use common::trace::Trace;
-use common::{BUFFER_SIZE, escape_control};
+use common::{BUFFER_SIZE, escape_control, output};
 
 use cli::Args;
 use url::Url;
@@ -164,7 +164,8 @@ fn print_answer(answer: &[u8], cut: bool) -> io::Result<()> {
             notes.extend(what_a_library_does(&head, body));
         }
     }
-    write_stdout(&out)?;
+    // 原样打印回答；读的一方走了（`| head`）不算错。
+    output::print_all(|stdout| stdout.write_all(out.as_bytes()))?;
     if cut {
         let mb = MAX_ANSWER / (1024 * 1024);
         notes.push((
@@ -311,18 +312,6 @@ fn what_a_library_does(head: &str, body: &[u8]) -> Vec<(String, String)> {
         ));
     }
     notes
-}
-
-/// Writes the page to stdout; a closed stdout (`| head`) is not an error.
-fn write_stdout(text: &str) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
 }
 
 /// 找不到主机（DNS 查不到）。

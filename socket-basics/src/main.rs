@@ -125,7 +125,8 @@ struct Args {
 #[rustfmt::skip] // 排成一张表，一项一行（不超过 100 列）
 const PROGRAM: Program<Args> = Program {
     name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
-    about: "15.1 套接字导游：六个步骤和 socket 方法表，在本机真的跑一遍 / a tour of the socket calls",
+    about: "15.1 套接字导游：六个步骤和 socket 方法表，在本机真的跑一遍 \
+            / a tour of the socket calls",
     options: &[
         Opt::new("--step <NAME>", ["只运行这一项（可给多次），例如 --step accept",
                                    "run only this row (may be given more than once)"],

@@ -125,7 +125,7 @@ impl Clients {
         if !self.failing.replace(true) {
             let line =
                 format!("accept() 出错，稍后重试 / accept failed: {err}");
-            output::repeated("accept()", line);
+            output::repeated(["accept()", "accept()"], line);
         }
         std::thread::sleep(Duration::from_millis(100));
         None
@@ -159,7 +159,7 @@ impl Clients {
         }
         drop(sock);
         output::repeated(
-            "服务端已满 / server full",
+            ["服务端已满", "server full"],
             format!("拒绝了 {peer}：{line}"),
         );
     }
@@ -263,7 +263,7 @@ pub fn report(
 ) {
     if is_not_read(&err) {
         output::repeated(
-            "不读回复 / not reading",
+            ["不读回复", "not reading"],
             format!(
                 "{peer} 一直不读回复，已断开 / {peer} does not read its replies, closed"
             ),
@@ -277,7 +277,7 @@ pub fn report(
             let _ = (&*sock).write(line.as_bytes());
         }
         output::repeated(
-            "空闲 / idle",
+            ["空闲", "idle"],
             format!(
                 "{peer} 空闲太久，已断开 / {peer} was idle too long, closed"
             ),
@@ -287,8 +287,8 @@ pub fn report(
     let kind = match err.kind() {
         ErrorKind::ConnectionReset
         | ErrorKind::ConnectionAborted
-        | ErrorKind::BrokenPipe => "断开 / reset",
-        _ => "出错 / errors",
+        | ErrorKind::BrokenPipe => ["断开", "reset"],
+        _ => ["出错", "errors"],
     };
     output::repeated(kind, explain::one_line(&explain::talk(err, peer)));
 }
@@ -399,7 +399,7 @@ fn is_not_read(err: &io::Error) -> bool {
 /// 开线程失败时记一行（成批时只记几行）；这个连接随之关闭，服务端照常运行。
 pub fn cannot_spawn(peer: SocketAddr, err: &io::Error) {
     output::repeated(
-        "无法开线程 / cannot spawn",
+        ["无法开线程", "cannot spawn"],
         format!(
             "无法为 {peer} 开线程，已断开 / cannot spawn a thread for {peer}: {err}"
         ),

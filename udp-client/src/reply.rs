@@ -69,7 +69,7 @@ pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
 /// the rest.
 pub fn ignore(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) {
     common::output::repeated(
-        "忽略的数据报 / ignored datagrams",
+        ["忽略的数据报", "ignored datagrams"],
         stray(from, sent_to, bytes),
     );
 }

@@ -91,7 +91,7 @@ fn run(args: &Args) -> io::Result<()> {
                 // 一个坏数据报不能让服务端退出：记一行（成批时只记几行），稍等再收。
                 let line =
                     format!("recvfrom() 出错，继续 / recvfrom failed: {e}");
-                output::repeated("recvfrom()", line);
+                output::repeated(["recvfrom()", "recvfrom()"], line);
                 thread::sleep(Duration::from_millis(100));
                 continue;
             }
@@ -107,7 +107,7 @@ fn run(args: &Args) -> io::Result<()> {
         if loss.drop_this() {
             if args.quiet {
                 // --quiet：不逐条打印，只在 stderr 汇总丢了多少个。
-                output::counted("故意丢弃 / dropped on purpose");
+                output::counted(["故意丢弃", "dropped on purpose"]);
                 continue;
             }
             let val = escape_control(&val);
@@ -145,7 +145,7 @@ fn run(args: &Args) -> io::Result<()> {
         match soc.send_to(answer.as_bytes(), add) {
             Ok(_) => trace.sent(add, answer.as_bytes()),
             Err(e) => output::repeated(
-                "sendto()",
+                ["sendto()", "sendto()"],
                 explain::one_line(&explain::talk(e, add)),
             ),
         }
