@@ -3,21 +3,16 @@
 //! Parsed by `common::cli` from the tables below, so a mistake is a usage
 //! error (exit 2) worded as for the socket programs.
 
-use std::process;
 use std::time::Duration;
 
 use common::Bilingual;
 use common::cli::{self, Initial, Opt, Parsed, Program, Set};
-use common::{eprintln, println, usage};
+use common::{eprintln, usage};
 
-/// 原文取的网页。
-///
-/// The page the text fetches.
+/// 原文取的网页 / the page the text fetches.
 pub const DEFAULT_URL: &str = "http://www.baidu.com";
 
-/// http-get 或 http-post 接受什么。
-///
-/// What one of the two programs accepts.
+/// http-get 或 http-post：名字、版本、一句介绍，是不是 POST。
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Spec {
     /// The crate name, as in `cargo run -p NAME`.
@@ -30,8 +25,6 @@ pub struct Spec {
 }
 
 /// 读好的命令行选项，没给的用默认值。
-///
-/// The options after parsing, defaults filled in.
 #[derive(Clone, Debug, Default)]
 pub struct Args {
     pub spec: Spec,
@@ -47,21 +40,13 @@ impl Spec {
     /// http-post 没给网址时，先打印帮助里的例子。
     pub fn parse(&self) -> Args {
         let program = self.program();
-        match program.parse_from(std::env::args_os().skip(1)) {
-            Ok(Parsed::Run(args)) => Args {
-                spec: *self,
-                ..args
-            },
-            Ok(Parsed::Help(text) | Parsed::Version(text)) => {
-                println!("{text}");
-                process::exit(0)
-            }
-            Err(wrong) => {
-                if wrong == missing_url() {
-                    eprintln!("{}\n", program.help());
-                }
-                usage::exit(self.name, &wrong)
-            }
+        let given = program.parse_from(std::env::args_os().skip(1));
+        if given.err() == Some(missing_url()) {
+            eprintln!("{}\n", program.help());
+        }
+        Args {
+            spec: *self,
+            ..program.parse()
         }
     }
 

@@ -27,31 +27,20 @@ pub fn parse() -> Args {
     PROGRAM.parse()
 }
 
-/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+/// 本程序的选项，每个一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+#[rustfmt::skip] // 排成一张表，一项一行（不超过 100 列）
 pub const PROGRAM: Program<Args> = Program {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
+    name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
     about: "15.4 ⇄ 15.2 手写 HTTP：在 TCP 连接上亲手发 GET，原样打印回答 \
             / HTTP GET by hand over a TcpStream",
     options: &[
-        cli::timeout_for(
-            |args| &mut args.timeout,
-            "30",
-            [
-                "连接和整个回答最多等待的秒数",
-                "seconds to wait for the connection and the whole answer",
-            ],
-        ),
+        cli::timeout_for(|args| &mut args.timeout, "30", ["连接和整个回答最多等待的秒数",
+                         "seconds to wait for the connection and the whole answer"]),
         cli::trace(|args| &mut args.trace),
     ],
-    arguments: &[cli::url(
-        |args| &mut args.url,
-        DEFAULT_URL,
-        [
-            "要取的网页，只会明文的 http://（https:// 请用 http-get）",
-            "the page to fetch, plain http:// only (for https use http-get)",
-        ],
-    )],
+    arguments: &[cli::url(|args| &mut args.url, DEFAULT_URL,
+        ["要取的网页，只会明文的 http://（https:// 请用 http-get）",
+         "the page to fetch, plain http:// only (for https use http-get)"])],
     examples: "例子 / Examples:\n\
                \x20 {program}\n\
                没有网络时，在本机起一个服务器 / Offline? Serve a folder locally:\n\
