@@ -16,6 +16,17 @@ use crate::explain::Bilingual;
 pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
     use lexopt::Error as E;
     let escaped = |text: &str| escape_control(text).into_owned();
+    if let E::Custom(inner) = err {
+        match inner.downcast::<Bilingual>() {
+            Ok(said) => return *said, // our own message, already in two
+            Err(other) => {
+                return Bilingual::new(
+                    escaped(&other.to_string()),
+                    escaped(&other.to_string()),
+                );
+            }
+        }
+    }
     let (zh, en) = match err {
         E::MissingValue {
             option: Some(option),
@@ -23,9 +34,6 @@ pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
             let option = escaped(&option);
             let zh = format!("选项 {option} 后面缺少值，写成 {option} 值");
             (zh, format!("missing value for option {option}"))
-        }
-        E::MissingValue { option: None } => {
-            ("缺少一个值".into(), "a value is missing".into())
         }
         E::UnexpectedOption(option) => {
             let (shown, [zh, en]) =
@@ -55,14 +63,6 @@ pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
             let zh = format!("选项 {option} 不带值，却收到了 {value}");
             (zh, format!("option {option} takes no value, got {value}"))
         }
-        E::ParsingFailed { value, error } => {
-            let value = quote(value.as_ref());
-            let error = escaped(&error.to_string());
-            (
-                format!("无法理解 {value}：{error}"),
-                format!("cannot parse {value}: {error}"),
-            )
-        }
         E::NonUnicodeValue(value) => {
             let value = quote(&value);
             let zh = "不是合法的 Unicode 文字（终端的编码设置对吗？）";
@@ -72,12 +72,9 @@ pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
                 format!("argument {value} {en}"),
             )
         }
-        E::Custom(inner) => match inner.downcast::<Bilingual>() {
-            Ok(said) => return *said,
-            Err(other) => {
-                (escaped(&other.to_string()), escaped(&other.to_string()))
-            }
-        },
+        // What the table never asks lexopt for (`parse()`, a value with
+        // no option before it), or a plain message: shown as lexopt says it.
+        other => (escaped(&other.to_string()), escaped(&other.to_string())),
     };
     Bilingual::new(zh, en)
 }
