@@ -620,7 +620,7 @@ SCENARIOS = [
 ]
 # Captured by the Rust test that already runs the same demo, not here
 # (tests/src/lib.rs book_output; UPDATE_BOOK=1 cargo test -p chapter-tests
-# --test demos rewrites them): the merge and apart examples' outputs.
+# demos:: rewrites them): the merge and apart examples' outputs.
 FROM_TESTS = ["tcp-send-all-first.txt", "udp-send-all-first-client.txt", "udp-send-all-first-server.txt"]
 
 # What changes from run to run, masked before comparing.
@@ -1199,7 +1199,7 @@ def main():
             for name, text in outputs.items():
                 (OUTPUT / name).write_text(text, encoding="utf-8")
             print(f"wrote {len(outputs)} files to {OUTPUT.relative_to(ROOT)}")
-        problems = [f"docs/src/output/{name} is missing (UPDATE_BOOK=1 cargo test -p chapter-tests --test demos)"
+        problems = [f"docs/src/output/{name} is missing (UPDATE_BOOK=1 cargo test -p chapter-tests demos::)"
                     for name in FROM_TESTS if not (OUTPUT / name).is_file()]
         problems += (check_includes() + check_quoted_calls() + check_outputs(outputs) + check_text()
                     + check_svgs() + check_build())

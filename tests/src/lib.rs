@@ -10,7 +10,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{
+    Arc, Condvar, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -627,4 +629,26 @@ impl Drop for UnreadServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The load tests (floods, thousands of clients) take the machine's two
+/// cores for a few seconds each: they run one at a time, and the tests with
+/// a tight time limit only while none of them runs, so that each limit
+/// measures the program, not the other tests of the suite.
+static LOAD: RwLock<()> = RwLock::new(());
+
+/// 压测用：独占机器，直到返回值被丢弃。
+///
+/// Held by a test that loads the machine: no other heavy test and no
+/// timed test runs meanwhile.
+pub fn heavy() -> RwLockWriteGuard<'static, ()> {
+    LOAD.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// 计时的测试用：和压测错开。
+///
+/// Held by a test that asserts how long something took: timed tests run
+/// side by side, never beside a heavy one.
+pub fn timed() -> RwLockReadGuard<'static, ()> {
+    LOAD.read().unwrap_or_else(|e| e.into_inner())
 }

@@ -9,8 +9,8 @@
 use std::io::{ErrorKind, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpStream, UdpSocket};
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,19 +18,8 @@ use chapter_tests::{
     LIMIT, Running, Server, assert_clean, bin, connect, cpu_seconds, program,
     python, reply, round_trip, run, threads,
 };
+use chapter_tests::{heavy, timed};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-
-/// The connection flood takes both cores for seconds: tests that measure
-/// time wait for it to end (read), the flood runs alone (write).
-static LOAD: RwLock<()> = RwLock::new(());
-
-fn heavy() -> RwLockWriteGuard<'static, ()> {
-    LOAD.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn timed() -> RwLockReadGuard<'static, ()> {
-    LOAD.read().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Every line a server has printed, stdout and stderr.
 fn lines(server: &Server) -> usize {

@@ -10,7 +10,6 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,25 +17,12 @@ use chapter_tests::{
     LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, program, python,
     run, threads,
 };
+use chapter_tests::{heavy, timed};
 use socket2::SockRef;
 
 const REPLY: &str = "服务端接收到数据：";
 /// Each session of the load tests must be answered within this.
 const SESSION: Duration = Duration::from_secs(2);
-
-/// The load tests take the machine's two cores for a few seconds each:
-/// run them one at a time, and the tests with a tight time limit only
-/// while none of them runs, so each limit measures the server, not the
-/// other tests.
-static LOAD: RwLock<()> = RwLock::new(());
-
-fn heavy() -> RwLockWriteGuard<'static, ()> {
-    LOAD.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn timed() -> RwLockReadGuard<'static, ()> {
-    LOAD.read().unwrap_or_else(|e| e.into_inner())
-}
 
 /// A server whose stdout is a pipe nobody reads (after its first line),
 /// as when it is started as `tcp-server > fifo` and the reader is stuck.
@@ -567,7 +553,7 @@ fn udp_client_takes_its_reply_only_from_the_server() {
 
 #[test]
 fn a_burst_of_1000_resets_is_a_few_lines() {
-    let _heavy = heavy();
+    let heavy_part = heavy();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     for _ in 0..1000 {
         let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
@@ -577,6 +563,8 @@ fn a_burst_of_1000_resets_is_a_few_lines() {
         let _ = (&stream).write_all(b"bye");
         drop(stream); // SO_LINGER 0: close sends RST
     }
+    // The burst is over: the rest only waits for the server's summary.
+    drop(heavy_part);
     server
         .process
         .stderr

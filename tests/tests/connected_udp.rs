@@ -11,6 +11,7 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::Duration;
 
+use chapter_tests::timed;
 use chapter_tests::{
     LIMIT, Running, Server, assert_clean, example, program, run,
 };
@@ -50,6 +51,7 @@ fn talks_to_udp_server_with_send_and_recv() {
 
 #[test]
 fn a_closed_port_is_reported_as_refused_on_linux() {
+    let _timed = timed();
     if !cfg!(target_os = "linux") {
         eprintln!("skipped: the refusal is checked on Linux only");
         return;

@@ -12,6 +12,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chapter_tests::timed;
 use chapter_tests::{
     Finished, LIMIT, REPLY, Server, assert_clean, book_output, example,
     example_bin, http_peer, program, python, run,
@@ -58,6 +59,7 @@ fn merge_gets_one_reply_for_three_sends() {
 
 #[test]
 fn merge_waits_at_most_its_timeout_for_a_dripping_server() {
+    let _timed = timed();
     // A server that accepts, then drips a line a second and never closes.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

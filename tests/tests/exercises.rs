@@ -16,6 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{Finished, LIMIT, assert_clean, bin, workspace};
+use chapter_tests::{heavy, timed};
 
 /// Every exercise, as `exercises -- list` gives them.
 const NAMES: [&str; 9] = [
@@ -130,6 +131,7 @@ fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
 /// in one of its cases and is stopped at the deadline).
 #[test]
 fn every_starter_fails_every_answer_passes_and_nothing_is_left_running() {
+    let _heavy = heavy();
     let _alone = alone();
     let starters =
         thread::spawn(|| finished(checker(&["check", "--all"]), LIMIT));
@@ -176,6 +178,7 @@ fn every_starter_fails_every_answer_passes_and_nothing_is_left_running() {
 #[cfg(unix)]
 #[test]
 fn an_interrupted_checker_leaves_no_student_program_behind() {
+    let _timed = timed();
     use chapter_tests::Running;
     if !cfg!(target_os = "linux") {
         println!("skipped: no /proc to look for processes");

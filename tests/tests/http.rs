@@ -13,6 +13,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use chapter_tests::timed;
 use chapter_tests::{
     Finished, LIMIT, Server, assert_error, http_peer, program_clean, python,
     run,
@@ -166,6 +167,7 @@ fn a_huge_body_is_cut_at_10_mb() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
+    let _timed = timed();
     let server = http_peer();
     let address = url(&server, "/silent");
     let done = get(&["--timeout", "2", &address]);
@@ -196,6 +198,7 @@ fn refused_port_says_no_server_is_there() {
 
 #[test]
 fn bad_urls_are_explained() {
+    let _timed = timed();
     for (bad, zh, en) in [
         ("not a url", "不是网址", "is not a URL"),
         ("ftp://x", "ftp://", "only http:// and https://"),
@@ -216,6 +219,7 @@ fn bad_urls_are_explained() {
 
 #[test]
 fn unresolvable_host_suggests_being_offline_quickly() {
+    let _timed = timed();
     let done = get(&["--timeout", "20", "http://no-such-host.invalid/"]);
     assert_error(&done);
     assert!(
@@ -594,6 +598,7 @@ fn a_post_is_not_sent_again_on_307() {
 
 #[test]
 fn timeout_bounds_the_whole_request_with_its_redirects() {
+    let _timed = timed();
     // 6 hops of 1.2 s each would take 7.2 s; --timeout 3 ends it at 3 s.
     let server = http_peer();
     let address = url(&server, "/slow-redirect/6");

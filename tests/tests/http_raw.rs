@@ -12,6 +12,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use chapter_tests::timed;
 use chapter_tests::{
     Finished, LIMIT, Server, assert_error, program, program_clean, python, run,
 };
@@ -182,6 +183,7 @@ fn the_chapters_tcp_server_is_not_a_web_server() {
 
 #[test]
 fn a_silent_server_times_out() {
+    let _timed = timed();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     // Half an answer, then silence with the connection open.

@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chapter_tests::timed;
 use chapter_tests::{Finished, LIMIT, bin, program_clean, run};
 
 /// Every row the tour must show: the six steps, the four address families
@@ -91,6 +92,7 @@ fn number_after(text: &str, marker: &str) -> Option<u64> {
 
 #[test]
 fn the_tour_shows_every_row_with_real_values() {
+    let _timed = timed();
     let out = tour(&[]);
     assert!(out.status.success(), "{out:?}");
     assert!(out.stderr.is_empty(), "stderr: {}", out.stderr);

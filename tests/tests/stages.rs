@@ -13,6 +13,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chapter_tests::heavy;
 use chapter_tests::{
     LIMIT, Server, UnreadServer, assert_clean, connect, example, read_exactly,
     reply, round_trip, run, threads, workspace,
@@ -324,6 +325,7 @@ fn open_files_limit() -> Option<u64> {
 
 #[test]
 fn stage_5_serves_2000_clients_at_once_with_at_most_2_threads() {
+    let _heavy = heavy();
     const CLIENTS: usize = 2000;
     match open_files_limit() {
         Some(n) if n < CLIENTS as u64 + 200 => {

@@ -9,6 +9,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chapter_tests::timed;
 use chapter_tests::{
     DEMO, LIMIT, REPLY, Server, assert_clean, client_of, connect, hex, program,
     python, read_exactly, round_trip, run,
@@ -244,6 +245,7 @@ fn three_hundred_concurrent_clients_five_round_trips_each() {
 
 #[test]
 fn ten_clients_with_the_texts_one_second_delay_overlap() {
+    let _timed = timed();
     // Default --delay-ms 1000: one client takes about a second. Served one
     // after another, ten would take ten; threads make it about one.
     let server = Server::chapter("tcp-server", &[]);
@@ -299,6 +301,7 @@ fn a_second_server_on_a_busy_port_exits_1_naming_the_port() {
 
 #[test]
 fn a_client_with_no_server_exits_1_at_once() {
+    let _timed = timed();
     // A port nobody listens on: bind one, note it, close it.
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -11,6 +11,7 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use chapter_tests::timed;
 use chapter_tests::{
     LIMIT, Server, assert_clean, example, program, reply, run,
 };
@@ -105,6 +106,7 @@ fn the_retry_answer_gets_every_reply_through_the_loss() {
 
 #[test]
 fn the_retry_answer_still_stops_when_no_server_is_there() {
+    let _timed = timed();
     let gone = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = gone.local_addr().unwrap().port().to_string();
     // A socket that holds the port and never answers: every try times out.
