@@ -480,6 +480,12 @@ fn tcp_client_gives_up_on_a_silent_server() {
     let _timed = timed();
     let (addr, _server) = silent_server();
     let port = addr.port().to_string();
+    // With no option, the default: 10 s. Started first, and beside the
+    // run with --timeout 2, so the test waits 10 s, not 12.
+    let mut cmd = program("tcp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port]);
+    let default = thread::spawn(move || run(cmd, LIMIT));
+
     let mut cmd = program("tcp-client");
     cmd.args(["--host", "127.0.0.1", "--port", &port, "--timeout", "2"]);
     let out = run(cmd, LIMIT);
@@ -489,10 +495,7 @@ fn tcp_client_gives_up_on_a_silent_server() {
     assert!(out.stderr.contains("Ctrl-S"), "{out:?}");
     assert_clean(&out.stderr);
 
-    // With no option: the default, 10 s.
-    let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &port]);
-    let out = run(cmd, LIMIT);
+    let out = default.join().unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(out.elapsed < Duration::from_secs(12), "{out:?}");
     assert!(out.elapsed >= Duration::from_secs(9), "{out:?}");
