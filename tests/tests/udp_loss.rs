@@ -40,6 +40,7 @@ fn drops(server: &Server, count: usize) -> String {
 
 #[test]
 fn a_drop_is_printed_and_the_client_says_it_timed_out() {
+    let _timed = timed(); // counts datagrams: not beside a flood
     // Seed 53 at one half: the 1st datagram passes, the 2nd is lost.
     let server = lossy_server("0.5", "53", &[]);
     let cmd = program("udp-client");
@@ -72,6 +73,7 @@ fn a_drop_is_printed_and_the_client_says_it_timed_out() {
 
 #[test]
 fn the_retry_answer_gets_every_reply_through_the_loss() {
+    let _timed = timed(); // counts datagrams: not beside a flood
     let messages: Vec<String> = (1..=12).map(|i| format!("m{i}")).collect();
     let messages: Vec<&str> = messages.iter().map(String::as_str).collect();
     for (drop, seed) in [("0.5", "53"), ("0.5", "1"), ("0.3", "2")] {
@@ -124,6 +126,7 @@ fn the_retry_answer_still_stops_when_no_server_is_there() {
 
 #[test]
 fn the_fraction_dropped_is_the_one_asked_for() {
+    let _timed = timed(); // counts datagrams: not beside a flood
     // A line per drop (without --quiet; with it drops are only counted,
     // see adversary.rs).
     let server = lossy_server("0.25", "9", &[]);
