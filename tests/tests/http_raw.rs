@@ -317,7 +317,8 @@ fn next_to_http_get_for_the_same_url() {
             .starts_with("HTTP/1.1 301 Moved Permanently\n")
     );
     assert!(by_hand.stdout.contains("\nLocation: /chunked\n"));
-    assert!(get("/redirect").stdout.contains("分块传输完成"));
+    let followed = get("/redirect");
+    assert!(followed.stdout.contains("分块传输完成"), "{followed:?}");
 
     let by_hand = raw(&[&url("/gbk")]);
     assert!(!by_hand.stdout.contains("中文"), "{}", by_hand.stdout);
