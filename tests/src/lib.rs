@@ -631,24 +631,24 @@ impl Drop for UnreadServer {
     }
 }
 
-/// The load tests (floods, thousands of clients) take the machine's two
-/// cores for a few seconds each: they run one at a time, and the tests with
-/// a tight time limit only while none of them runs, so that each limit
-/// measures the program, not the other tests of the suite.
+/// The load tests (floods, thousands of clients, a listen queue filled to
+/// the open-files limit) take the machine's two cores, its memory for
+/// sockets and its ports for a few seconds each: they run alone. Every
+/// other test holds the shared side, so that no limit it checks, no
+/// datagram it counts and no connection it keeps meets a flood.
 static LOAD: RwLock<()> = RwLock::new(());
 
 /// 压测用：独占机器，直到返回值被丢弃。
 ///
-/// Held by a test that loads the machine: no other heavy test and no
-/// timed test runs meanwhile.
+/// Held by a test that loads the machine: no other test runs meanwhile.
 pub fn heavy() -> RwLockWriteGuard<'static, ()> {
     LOAD.write().unwrap_or_else(|e| e.into_inner())
 }
 
-/// 计时的测试用：和压测错开。
+/// 其余的测试用：和压测错开，彼此可以同时跑。
 ///
-/// Held by a test that asserts how long something took: timed tests run
-/// side by side, never beside a heavy one.
+/// Held by every test that is not heavy: such tests run side by side,
+/// never beside a heavy one.
 pub fn timed() -> RwLockReadGuard<'static, ()> {
     LOAD.read().unwrap_or_else(|e| e.into_inner())
 }

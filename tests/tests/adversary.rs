@@ -279,6 +279,7 @@ fn ipv6_available() -> bool {
 
 #[test]
 fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
+    let _timed = timed();
     if !ipv6_available() {
         eprintln!("skipped: IPv6 is not available on this machine");
         return;
@@ -313,6 +314,7 @@ fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_server_on_any_ipv6_address_is_dual_stack_where_v6_only_is_the_default() {
+    let _timed = timed();
     let ready = Command::new("unshare")
         .args(["-n", "sh", "-c"])
         .arg("ip link set lo up && sysctl -qw net.ipv6.bindv6only=1")

@@ -473,6 +473,7 @@ fn a_server_on_the_default_host_is_out_of_the_students_reach_and_says_so() {
 /// with `--port` because it is not the default.
 #[test]
 fn a_server_on_loopback_says_only_this_machine_can_connect() {
+    let _timed = timed();
     for name in ["tcp-server", "udp-server"] {
         for host in ["127.0.0.1", "::1"] {
             if host == "::1" && std::net::UdpSocket::bind("[::1]:0").is_err() {

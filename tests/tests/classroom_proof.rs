@@ -585,6 +585,7 @@ fn a_burst_of_1000_resets_is_a_few_lines() {
 
 #[test]
 fn a_udp_message_over_the_limit_is_refused_before_sending() {
+    let _timed = timed();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_nonblocking(true).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -601,6 +602,7 @@ fn a_udp_message_over_the_limit_is_refused_before_sending() {
 
 #[test]
 fn start_the_server_hints_repeat_host_and_port() {
+    let _timed = timed();
     // A port nobody listens on: bind one, note it, close it.
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -30,6 +30,7 @@ fn closed_port() -> String {
 
 #[test]
 fn talks_to_udp_server_with_send_and_recv() {
+    let _timed = timed();
     let mut cmd = program("udp-server");
     cmd.args(["--host", "127.0.0.1", "--port", "0"]);
     let server = Server::start(cmd);
@@ -79,6 +80,7 @@ fn a_closed_port_is_reported_as_refused_on_linux() {
 
 #[test]
 fn datagrams_from_another_address_are_not_delivered() {
+    let _timed = timed();
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     peer.set_read_timeout(Some(LIMIT)).unwrap();
     let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -93,6 +93,7 @@ fn starter_exe(name: &str) -> PathBuf {
 
 #[test]
 fn list_names_every_exercise_with_its_file_in_order() {
+    let _timed = timed();
     let done = finished(checker(&["list"]), LIMIT);
     assert!(done.status.success(), "{done:?}");
     let names: Vec<&str> = done
@@ -111,6 +112,7 @@ fn list_names_every_exercise_with_its_file_in_order() {
 
 #[test]
 fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
+    let _timed = timed();
     let done = finished(checker(&["check", "udp-rety"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert!(
@@ -251,6 +253,7 @@ fn scratch_manifest() -> String {
 
 #[test]
 fn answers_copied_over_starters_pass_in_a_scratch_copy() {
+    let _timed = timed();
     let dir = std::env::temp_dir()
         .join(format!("exercises-scratch-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);

@@ -163,6 +163,7 @@ fn the_fraction_dropped_is_the_one_asked_for() {
 
 #[test]
 fn drop_outside_zero_to_one_is_a_usage_error() {
+    let _timed = timed();
     for bad in ["1", "1.0", "-0.1", "abc", "NaN", "0,5"] {
         let mut cmd = program("udp-server");
         cmd.args(["--host", "127.0.0.1", "--port", "0", "--drop", bad]);
