@@ -1,779 +1,569 @@
-//! The command-line contract every socket program shares (see the README):
-//! `--host`, `--port`, and the options each program opts into.
-//! `-h/--help` and `-V/--version` work everywhere; a wrong option is a usage
-//! error: exit status 2 with a line saying what was wrong.
+//! 命令行：每个程序把自己的选项列成一张表，这里照表来读。
+//!
+//! A program defines each option once, in a [`Program`] table below its
+//! `run()`. [`Program::parse`] reads the command line against it with
+//! lexopt, adds what every program shares (`--host`/`--port`, the clients'
+//! messages and `-i`, `-h`, `-V`) and turns mistakes into usage errors
+//! (exit 2, see [`crate::usage`]). Options several programs have are the
+//! `const fn`s below ([`trace`]…), each written once.
 
-use std::ffi::OsString;
-use std::io::{self, BufRead, IsTerminal};
-use std::process;
+use std::ffi::{OsStr, OsString};
+use std::str::FromStr;
 use std::time::Duration;
-
-use crate::usage::{self, Entry, Usage};
-use crate::{eprintln, println};
 
 use lexopt::prelude::*;
 
-/// 一个程序接受哪些选项：没打开的选项一律算用法错误。
-///
-/// What one program accepts. Options left `None`/`false` are rejected.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Spec {
-    /// The crate name, as in `cargo run -p NAME`.
+use crate::explain::Bilingual;
+pub use crate::messages::Messages;
+use crate::usage::{self, Entry};
+
+/// Where an option's value is kept: `|args| &mut args.trace`.
+pub type Field<A, T> = fn(&mut A) -> &mut T;
+
+/// 一个程序：名字、版本、一句介绍，和它的选项表。
+pub struct Program<A: 'static> {
+    /// The crate name (`cargo run -p NAME`), for an example with
+    /// `--example NAME` after it.
     pub name: &'static str,
     pub version: &'static str,
     /// First line of `--help`: the section and what the program does.
     pub about: &'static str,
-    /// Servers bind `--host` and accept `--port 0`.
-    pub server: bool,
-    /// Default of `--delay-ms`, if the program has it.
-    pub delay_ms: Option<u64>,
-    /// Default of `--backlog`, if the program has it.
-    pub backlog: Option<i32>,
-    /// Default of `--timeout` in seconds, if the program has it.
-    pub timeout_s: Option<u64>,
-    /// The messages sent when none are given, if the program takes them.
-    pub messages: Option<&'static [&'static str]>,
-    /// Whether `--trace` (print every send/recv as bytes) is accepted.
-    pub trace: bool,
-    /// Whether `-i/--interactive` (read messages from stdin) is accepted.
-    pub interactive: bool,
-    /// Whether `-q/--quiet` (a server prints no line per message) is accepted.
-    pub quiet: bool,
-    /// Whether `--drop P` and `--seed N` (lose datagrams on purpose) are
-    /// accepted.
-    pub drop: bool,
-    /// Default of `--accept-delay-ms` (pause before each accept), if any.
-    pub accept_delay_ms: Option<u64>,
-    /// Whether `--send-all-first` (send every message, then read) is accepted.
-    pub send_all_first: bool,
-    /// Whether `--max-clients` and `--idle-timeout` are accepted (defaults
-    /// in [`crate::clients`]).
-    pub limits: bool,
+    /// `--host`/`--port`, and where they are kept.
+    pub net: Option<(Side, Field<A, Net>)>,
+    /// `[MESSAGE]...` and `-i`: the text's messages, and where they go.
+    pub messages: Option<(&'static [&'static str], Field<A, Messages>)>,
+    /// The program's own options, in the order `--help` lists them.
+    pub options: &'static [Opt<A>],
+    /// Positional arguments: the n-th value to the n-th, the rest to the last.
+    pub arguments: &'static [Opt<A>],
+    /// Checks of the whole command line, once it is read.
+    pub finish: fn(&mut A) -> Result<(), Bilingual>,
+    /// Shown after the options; `{program}` is how the program was started.
+    pub examples: &'static str,
 }
 
-/// 读好的命令行选项，没给的用默认值。
-///
-/// The options after parsing, defaults filled in.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Args {
+/// 服务端还是客户端：决定 --host 的说明，以及能不能用端口 0。
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Server,
+    /// A client of the server crate named here (for "start it first").
+    Client(&'static str),
+}
+
+/// 选项表里的一项：写法（`--delay-ms <MS>`，`<…>` 表示带值）、中英文说明、
+/// 默认值、值放在哪里。
+pub struct Opt<A> {
+    pub flags: &'static str,
+    pub help: [&'static str; 2],
+    pub default: Initial,
+    pub set: Set<A>,
+}
+
+/// 默认值：没有；一个值（先照它设好，`--help` 里也这样写）；或只是一句说明。
+#[derive(Clone, Copy, Debug)]
+pub enum Initial {
+    None,
+    Value(&'static str),
+    /// Only shown (Chinese, English): the program works it out itself.
+    Said(&'static str, &'static str),
+}
+
+/// 选项的值放到哪里、怎样检查。
+pub enum Set<A> {
+    /// A switch: `true` when given.
+    Flag(Field<A, bool>),
+    /// Milliseconds, a whole number.
+    Millis(Field<A, Duration>),
+    /// Seconds, 0.001 to 86400 (a timeout of 0 cannot be set).
+    Seconds(Field<A, Duration>),
+    /// A whole number, at least 1.
+    Count(Field<A, i32>),
+    /// A URL: given at most once.
+    Url(Field<A, String>),
+    /// Anything else: read and checked by the program's own function.
+    With(fn(&mut A, &Value) -> Result<(), Bilingual>),
+}
+
+/// `--host` 和 `--port`：每个套接字程序都有。
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Net {
     pub host: String,
     pub port: u16,
-    pub delay: Duration,
-    pub backlog: i32,
-    pub timeout: Duration,
-    pub messages: Vec<String>,
-    pub trace: bool,
-    pub interactive: bool,
-    pub quiet: bool,
-    /// `--drop`: the fraction of datagrams to lose on purpose, `0 <= P < 1`.
-    pub drop: f64,
-    /// `--seed`: fixes which datagrams `--drop` loses.
-    pub seed: Option<u64>,
-    pub accept_delay: Duration,
-    pub send_all_first: bool,
-    /// `--max-clients` as given; `None`: the default, fitted to the
-    /// open-files limit (see [`crate::clients::Clients::new`]).
-    pub max_clients: Option<usize>,
-    /// `--idle-timeout`; `None` with `--idle-timeout 0` (never).
-    pub idle_timeout: Option<Duration>,
+    /// A client's server crate and the `--host`/`--port` given, for
+    /// [`Net::start_server`].
+    server: &'static str,
+    given: Vec<String>,
 }
 
-impl Args {
-    /// 要发送的消息：命令行给的，或者 `-i` 时从终端逐行读的。
-    ///
-    /// The messages to send: those of the command line, or with `-i` the
-    /// lines typed (or piped) on stdin, until a line `end` or end of input.
-    pub fn messages(&self) -> Messages {
-        if !self.interactive {
-            return Messages::Given(self.messages.clone().into_iter());
-        }
-        let terminal = io::stdin().is_terminal();
-        if terminal {
-            eprintln!(
-                "逐行输入消息，回车发送；输入 end 或按 Ctrl-D 结束 \
-                 / type a message per line; end or Ctrl-D to finish"
-            );
-        }
-        Messages::Typed {
-            stdin: io::stdin().lock(),
-            prompt: terminal,
+impl Default for Net {
+    fn default() -> Self {
+        let port = crate::DEFAULT_PORT;
+        Net {
+            host: String::new(),
+            port,
+            server: "",
+            given: Vec::new(),
         }
     }
 }
 
-/// 一条一条取出要发送的消息，见 [`Args::messages`]。
-pub enum Messages {
-    Given(std::vec::IntoIter<String>),
-    Typed {
-        stdin: io::StdinLock<'static>,
-        prompt: bool,
-    },
-}
-
-impl Iterator for Messages {
-    type Item = io::Result<String>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (stdin, prompt) = match self {
-            Messages::Given(given) => return given.next().map(Ok),
-            Messages::Typed { stdin, prompt } => (stdin, *prompt),
-        };
-        loop {
-            if prompt {
-                use io::Write as _;
-                let _ = io::stderr().write_all(b"> ");
-            }
-            let mut line = Vec::new();
-            match stdin.read_until(b'\n', &mut line) {
-                Ok(0) => return None, // Ctrl-D or the end of a pipe
-                Ok(_) => {}
-                Err(err) => return Some(Err(err)),
-            }
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.trim() == "end" {
-                return None;
-            }
-            // An empty line would be a send of 0 bytes: nothing to send.
-            if !line.is_empty() {
-                return Some(Ok(line.to_string()));
-            }
-        }
+impl Net {
+    /// 提示学生先启动服务端的命令，带上他给客户端的 --host/--port：
+    /// `cargo run -p tcp-server -- --port 33099`.
+    pub fn start_server(&self) -> String {
+        crate::explain::server_command(self.server, &self.given)
     }
 }
 
-/// What the command line asked for. `A` is a program's own options (the
-/// HTTP programs have their own).
+/// 命令行要做的事：运行、显示帮助或版本。
 #[derive(Debug, PartialEq)]
-pub enum Parsed<A = Args> {
+pub enum Parsed<A> {
     Run(A),
     Help(String),
     Version(String),
 }
 
-impl<A> Parsed<A> {
-    /// The options to run with; for `--help`/`--version`, prints the text
-    /// and exits 0.
-    pub fn or_exit(self) -> A {
-        match self {
-            Parsed::Run(args) => args,
-            Parsed::Help(text) | Parsed::Version(text) => {
-                println!("{text}");
-                process::exit(0)
+/// 一个选项的值，连同选项名（出错时要说是哪个选项）。
+pub struct Value<'a> {
+    pub option: &'a str,
+    pub raw: &'a OsStr,
+}
+
+impl Value<'_> {
+    /// The value, quoted and escaped, for an error message.
+    pub fn quoted(&self) -> String {
+        usage::quote(self.raw)
+    }
+
+    /// 值的文字（不是合法 Unicode 时是用法错误）。
+    pub fn text(&self) -> Result<String, Bilingual> {
+        let text = self.raw.to_str().map(str::to_string);
+        let wrong = || lexopt::Error::NonUnicodeValue(self.raw.into());
+        text.ok_or_else(|| usage::from_lexopt(wrong(), &[]))
+    }
+
+    /// 一个数；`range` 说明应在什么范围（中文，放进错误里）。
+    pub fn number<T: FromStr>(&self, range: &str) -> Result<T, Bilingual> {
+        let (option, got) = (self.option, self.quoted());
+        self.raw.to_string_lossy().trim().parse().map_err(|_| {
+            let zh = format!("{option} 需要一个数（{range}），收到 {got}");
+            Bilingual::new(zh, format!("{option} needs a number, got {got}"))
+        })
+    }
+
+    /// 至少为 1 的整数（--backlog、--max-clients）。
+    pub fn at_least_one<T>(&self) -> Result<T, Bilingual>
+    where
+        T: FromStr + PartialOrd + From<u8>,
+    {
+        let (n, option) = (self.number("≥ 1")?, self.option);
+        let (zh, en) = ("至少为 1", "must be at least 1");
+        let wrong =
+            Bilingual::new(format!("{option} {zh}"), format!("{option} {en}"));
+        if n < T::from(1) { Err(wrong) } else { Ok(n) }
+    }
+
+    /// 秒数，0.001（1 毫秒）到 86400：比 1 毫秒短的超时会变成 0，无法设置。
+    pub fn seconds(&self) -> Result<Duration, Bilingual> {
+        let (option, got) = (self.option, self.quoted());
+        match self.raw.to_string_lossy().trim().parse::<f64>() {
+            Ok(s) if (0.001..=86_400.0).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            _ => Err(Bilingual::new(
+                format!(
+                    "{option} 应在 0.001（1 毫秒）到 86400 秒之间，收到 {got}"
+                ),
+                format!(
+                    "{option} must be 0.001 (1 ms) to 86400 seconds, got {got}"
+                ),
+            )),
+        }
+    }
+}
+
+impl<A> Opt<A> {
+    /// 表里的一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+    pub const fn new(
+        flags: &'static str,
+        help: [&'static str; 2],
+        default: Initial,
+        set: Set<A>,
+    ) -> Self {
+        Opt {
+            flags,
+            help,
+            default,
+            set,
+        }
+    }
+
+    /// The long name (`--delay-ms`), or the argument as written (`[URL]`).
+    fn long(&self) -> &str {
+        let mut words = self.flags.split([',', ' ']);
+        words.find(|w| w.starts_with("--")).unwrap_or(self.flags)
+    }
+
+    /// The short name, `q` of `-q, --quiet`.
+    fn short(&self) -> Option<char> {
+        let mut chars = self.flags.strip_prefix('-')?.chars();
+        let c = chars.next().filter(|c| *c != '-')?;
+        matches!(chars.next(), None | Some(',')).then_some(c)
+    }
+
+    fn store(&self, args: &mut A, raw: &OsStr) -> Result<(), Bilingual> {
+        let value = Value {
+            option: self.long(),
+            raw,
+        };
+        match self.set {
+            Set::Flag(field) => *field(args) = true,
+            Set::Millis(field) => {
+                *field(args) = Duration::from_millis(value.number("毫秒数")?);
+            }
+            Set::Seconds(field) => *field(args) = value.seconds()?,
+            Set::Count(field) => *field(args) = value.at_least_one()?,
+            Set::Url(field) if field(args).is_empty() => {
+                *field(args) = value.text()?;
+            }
+            Set::Url(_) => {
+                let value = value.quoted();
+                return Err(Bilingual::new(
+                    format!("只能给一个网址，多出来的是 {value}"),
+                    format!(
+                        "only one URL can be given, {value} is one too many"
+                    ),
+                ));
+            }
+            Set::With(store) => store(args, &value)?,
+        }
+        Ok(())
+    }
+
+    fn entry(&self) -> Entry {
+        let [zh, en] = self.help;
+        match self.default {
+            Initial::None => Entry::new(self.flags, zh, en, None),
+            Initial::Value(v) => Entry::new(self.flags, zh, en, Some((v, v))),
+            Initial::Said(dz, de) => {
+                Entry::new(self.flags, zh, en, Some((dz, de)))
             }
         }
     }
 }
 
-impl Spec {
-    /// 服务端的预设：`--host`/`--port 0`、`--trace`、`--quiet`；清单里只写不同的地方。
-    ///
-    /// What both servers accept; a listing states only what differs
-    /// (`..Spec::SERVER`).
-    pub const SERVER: Spec = Spec {
+/// `--delay-ms <MS>`：原文的 sleep(1)。
+pub const fn delay_ms<A>(
+    field: Field<A, Duration>,
+    default: &'static str,
+) -> Opt<A> {
+    let zh = "等待的毫秒数，即原文的 sleep(1)";
+    let help = [zh, "pause in milliseconds (the text's sleep(1))"];
+    Opt::new(
+        "--delay-ms <MS>",
+        help,
+        Initial::Value(default),
+        Set::Millis(field),
+    )
+}
+
+/// `--timeout <SECS>`：客户端最多等回答几秒。
+pub const fn timeout<A>(
+    field: Field<A, Duration>,
+    default: &'static str,
+) -> Opt<A> {
+    let help = ["最多等待回答的秒数", "seconds to wait for an answer"];
+    timeout_for(field, default, help)
+}
+
+/// `--timeout <SECS>`，说明由程序给出（HTTP 程序：整个请求的期限）。
+pub const fn timeout_for<A>(
+    field: Field<A, Duration>,
+    default: &'static str,
+    help: [&'static str; 2],
+) -> Opt<A> {
+    let (default, set) = (Initial::Value(default), Set::Seconds(field));
+    Opt::new("--timeout <SECS>", help, default, set)
+}
+
+/// `[URL]`：要取的网页，只能给一个（http-get、http-raw）。
+pub const fn url<A>(
+    field: Field<A, String>,
+    default: &'static str,
+    help: [&'static str; 2],
+) -> Opt<A> {
+    Opt::new("[URL]", help, Initial::Value(default), Set::Url(field))
+}
+
+/// `--backlog <N>`：listen() 的排队上限（tcp-server 和它的 backlog 示例）。
+pub const fn backlog<A>(field: Field<A, i32>, default: &'static str) -> Opt<A> {
+    let help = ["listen() 的排队上限", "listen() backlog"];
+    Opt::new(
+        "--backlog <N>",
+        help,
+        Initial::Value(default),
+        Set::Count(field),
+    )
+}
+
+/// `--trace`：在 stderr 显示每次收发的字节。
+pub const fn trace<A>(field: Field<A, bool>) -> Opt<A> {
+    let zh = "在 stderr 显示每次收发的字节";
+    let help = [zh, "show every send and recv as bytes on stderr"];
+    Opt::new("--trace", help, Initial::None, Set::Flag(field))
+}
+
+/// `-q, --quiet`：服务端不逐条打印收到的消息。
+pub const fn quiet<A>(field: Field<A, bool>) -> Opt<A> {
+    let help = ["不逐条打印收到的消息", "no line per message received"];
+    Opt::new("-q, --quiet", help, Initial::None, Set::Flag(field))
+}
+
+impl<A: Default> Program<A> {
+    /// Nothing but `-h` and `-V`: the start of a table (`..Program::NONE`).
+    pub const NONE: Program<A> = Program {
         name: "",
         version: "",
         about: "",
-        server: true,
-        delay_ms: None,
-        backlog: None,
-        timeout_s: None,
+        net: None,
         messages: None,
-        trace: true,
-        interactive: false,
-        quiet: true,
-        drop: false,
-        accept_delay_ms: None,
-        send_all_first: false,
-        limits: false,
+        options: &[],
+        arguments: &[],
+        finish: |_| Ok(()),
+        examples: "",
     };
-
-    /// 客户端的预设：`--host`/`--port`、`--trace`、`-i`；清单里只写不同的地方。
-    ///
-    /// What both clients accept; a listing states only what differs
-    /// (`..Spec::CLIENT`).
-    pub const CLIENT: Spec = Spec {
-        server: false,
-        interactive: true,
-        quiet: false,
-        ..Spec::SERVER
-    };
-
-    /// 课堂分步示例的预设：只有 `--host`/`--port`（`--port 0` 由系统挑选）。
-    ///
-    /// The live-coding stages of tcp-server (`cargo run -p tcp-server
-    /// --example 1-accept`) take only the host and the port; `command` is
-    /// what follows `cargo run -p` in `--help`.
-    pub const fn stage(command: &'static str) -> Spec {
-        Spec {
-            name: command,
-            version: env!("CARGO_PKG_VERSION"),
-            about: "tcp-server 分步示例 / a live-coding stage of tcp-server",
-            trace: false,
-            quiet: false,
-            ..Spec::SERVER
-        }
-    }
 
     /// 读本程序的命令行；`--help` 打印帮助，用错了说明原因并以 2 退出。
-    ///
-    /// Parses the process's arguments. Prints help or version and exits 0,
-    /// or prints a usage error and exits 2.
-    pub fn parse(&self) -> Args {
+    pub fn parse(&self) -> A {
         match self.parse_from(std::env::args_os().skip(1)) {
-            Ok(parsed) => parsed.or_exit(),
-            Err(message) => usage::exit(self.name, &message),
+            Ok(Parsed::Run(args)) => args,
+            Ok(Parsed::Help(text) | Parsed::Version(text)) => {
+                crate::println!("{text}");
+                std::process::exit(0)
+            }
+            Err(wrong) => usage::exit(self.name, &wrong),
         }
     }
 
     /// Parses `args` (without the program name). `Err` is the usage error.
-    pub fn parse_from<I>(&self, args: I) -> Result<Parsed, String>
+    pub fn parse_from<I>(&self, args: I) -> Result<Parsed<A>, Bilingual>
     where
         I: IntoIterator,
         I::Item: Into<OsString>,
     {
-        self.parse_inner(args).map_err(|e| {
-            let entries = self.entries();
-            Usage::from_lexopt(e, &usage::known(&entries)).to_string()
+        self.read(args).map_err(|err| {
+            let options = self.entries().1;
+            usage::from_lexopt(err, &usage::known(&options))
         })
     }
 
-    fn parse_inner<I>(&self, args: I) -> Result<Parsed, lexopt::Error>
+    fn read<I>(&self, args: I) -> Result<Parsed<A>, lexopt::Error>
     where
         I: IntoIterator,
         I::Item: Into<OsString>,
     {
         let mut parser = lexopt::Parser::from_args(args);
-        let mut host = None;
-        let mut port = crate::DEFAULT_PORT;
-        let mut delay_ms = self.delay_ms.unwrap_or(0);
-        let mut backlog = self.backlog.unwrap_or(1);
-        let mut timeout_s = self.timeout_s.map_or(0.0, |s| s as f64);
-        let mut messages = Vec::new();
-        let mut trace = false;
-        let mut interactive = false;
-        let mut quiet = false;
-        let mut drop_fraction = 0.0;
-        let mut seed = None;
-        let mut accept_delay_ms = self.accept_delay_ms.unwrap_or(0);
-        let mut send_all_first = false;
-        let mut max_clients = None;
-        let mut idle_s = crate::clients::IDLE_TIMEOUT_S as f64;
-        // --host/--port as given, for hints such as "start the server first".
-        let mut given = Vec::new();
+        let mut args = A::default();
+        let defaults = |args: &mut A, opts: &[Opt<A>]| {
+            for opt in opts {
+                if let Initial::Value(value) = opt.default {
+                    opt.store(args, value.as_ref())?;
+                }
+            }
+            Ok::<(), Bilingual>(())
+        };
+        defaults(&mut args, self.options)?;
+        let mut positionals = 0;
         while let Some(arg) = parser.next()? {
-            match arg {
+            let opt = match arg {
                 Short('h') | Long("help") => {
                     usage::reject_value(&mut parser, "--help")?;
                     return Ok(Parsed::Help(self.help()));
                 }
                 Short('V') | Long("version") => {
                     usage::reject_value(&mut parser, "--version")?;
-                    return Ok(Parsed::Version(format!(
-                        "{} {}",
-                        self.name, self.version
-                    )));
+                    let version = format!("{} {}", self.name, self.version);
+                    return Ok(Parsed::Version(version));
                 }
-                Long("host") => {
-                    let value = parser.value()?.string()?;
-                    let value = value.trim();
-                    if value.is_empty() {
-                        return Err("--host 不能为空 / --host is empty".into());
+                Long(name @ ("host" | "port")) if self.net.is_some() => {
+                    let is_host = name == "host";
+                    if let Some((side, net)) = self.net {
+                        let value = parser.value()?;
+                        net(&mut args).set(side, is_host, &value)?;
                     }
-                    host = Some(value.to_string());
-                    given.extend(["--host".to_string(), value.to_string()]);
+                    continue;
                 }
-                Long("port") => {
-                    let value = parser.value()?;
-                    port = number(&value, "--port", "0–65535")?;
-                    if port == 0 && !self.server {
-                        return Err(
-                            "客户端不能连接端口 0，请给出服务端的端口 \
-                                    / a client cannot connect to port 0"
-                                .into(),
-                        );
+                Short('i') | Long("interactive") if self.messages.is_some() => {
+                    if let Some((_, messages)) = self.messages {
+                        messages(&mut args).interactive = true;
                     }
-                    given.extend(["--port".to_string(), port.to_string()]);
-                }
-                Long("delay-ms") if self.delay_ms.is_some() => {
-                    delay_ms =
-                        number(&parser.value()?, "--delay-ms", "毫秒数")?;
-                }
-                Long("backlog") if self.backlog.is_some() => {
-                    backlog = number(&parser.value()?, "--backlog", "≥ 1")?;
-                    if backlog < 1 {
-                        return Err(
-                            "--backlog 至少为 1 / --backlog must be at least 1"
-                                .into(),
-                        );
-                    }
-                }
-                Long("timeout") if self.timeout_s.is_some() => {
-                    timeout_s = timeout_secs(&parser.value()?)?;
-                }
-                Long("trace") if self.trace => trace = true,
-                Short('i') | Long("interactive") if self.interactive => {
-                    interactive = true;
-                }
-                Short('q') | Long("quiet") if self.quiet => quiet = true,
-                Long("drop") if self.drop => {
-                    drop_fraction = fraction(&parser.value()?)?;
-                }
-                Long("seed") if self.drop => {
-                    seed = Some(number(&parser.value()?, "--seed", "≥ 0")?);
-                }
-                Long("accept-delay-ms") if self.accept_delay_ms.is_some() => {
-                    let value = parser.value()?;
-                    accept_delay_ms =
-                        number(&value, "--accept-delay-ms", "毫秒数")?;
-                }
-                Long("send-all-first") if self.send_all_first => {
-                    send_all_first = true;
-                }
-                Long("max-clients") if self.limits => {
-                    let n = number(&parser.value()?, "--max-clients", "≥ 1")?;
-                    if n < 1 {
-                        return Err("--max-clients 至少为 1 \
-                                    / --max-clients must be at least 1"
-                            .into());
-                    }
-                    max_clients = Some(n);
-                }
-                Long("idle-timeout") if self.limits => {
-                    idle_s = number(&parser.value()?, "--idle-timeout", "秒")?;
-                    if !(0.0..=86_400.0).contains(&idle_s) {
-                        return Err("--idle-timeout 应在 0 到 86400 秒之间 \
-                                    / --idle-timeout must be 0 to 86400 s"
-                            .into());
-                    }
+                    continue;
                 }
                 Value(value) if self.messages.is_some() => {
                     let message = value.string()?;
                     if message.is_empty() {
-                        return Err(
-                            "消息不能为空 / a message cannot be empty".into()
-                        );
+                        let en = "a message cannot be empty";
+                        return Err(Bilingual::new("消息不能为空", en).into());
                     }
-                    messages.push(message);
+                    if let Some((_, messages)) = self.messages {
+                        messages(&mut args).given.push(message);
+                    }
+                    continue;
                 }
-                _ => return Err(arg.unexpected()),
+                Value(value) if !self.arguments.is_empty() => {
+                    let last = self.arguments.len() - 1;
+                    let opt = &self.arguments[positionals.min(last)];
+                    positionals += 1;
+                    opt.store(&mut args, &value)?;
+                    continue;
+                }
+                Short(c) => self.options.iter().find(|o| o.short() == Some(c)),
+                Long(name) => {
+                    self.options.iter().find(|o| o.long()[2..] == *name)
+                }
+                Value(_) => None,
+            };
+            let Some(opt) = opt else {
+                return Err(arg.unexpected());
+            };
+            match opt.flags.contains('<') {
+                true => opt.store(&mut args, &parser.value()?)?,
+                false => opt.store(&mut args, "".as_ref())?,
             }
         }
-        if interactive && !messages.is_empty() {
-            return Err("-i 从终端读消息，不能再在命令行给出消息 \
-                        / -i reads the messages from stdin: give none here"
-                .into());
-        }
-        if messages.is_empty() && !interactive {
-            let defaults = self.messages.unwrap_or_default();
-            messages = defaults.iter().map(|m| m.to_string()).collect();
-        }
-        crate::explain::remember_options(given);
-        Ok(Parsed::Run(Args {
-            host: host.unwrap_or_else(crate::default_host),
-            port,
-            delay: Duration::from_millis(delay_ms),
-            backlog,
-            timeout: Duration::from_secs_f64(timeout_s),
-            messages,
-            trace,
-            interactive,
-            quiet,
-            drop: drop_fraction,
-            seed,
-            accept_delay: Duration::from_millis(accept_delay_ms),
-            send_all_first,
-            max_clients,
-            idle_timeout: (idle_s > 0.0)
-                .then(|| Duration::from_secs_f64(idle_s)),
-        }))
+        let unused = self.arguments.get(positionals..).unwrap_or_default();
+        defaults(&mut args, unused)?;
+        self.finish_shared(&mut args)?;
+        (self.finish)(&mut args)?;
+        Ok(Parsed::Run(args))
     }
 
-    /// The `--help` text: usage line, arguments, options (see
-    /// [`usage::help`]).
+    /// The defaults and checks of `--host` and of the messages.
+    fn finish_shared(&self, args: &mut A) -> Result<(), Bilingual> {
+        if let Some((side, net)) = self.net {
+            let net = net(args);
+            if net.host.is_empty() {
+                net.host = crate::host::default_host();
+            }
+            if let Side::Client(server) = side {
+                net.server = server;
+            }
+        }
+        if let Some((defaults, messages)) = self.messages {
+            let messages = messages(args);
+            if messages.interactive && !messages.given.is_empty() {
+                return Err(Bilingual::new(
+                    "-i 从终端读消息，不能再在命令行给出消息",
+                    "-i reads the messages from stdin: give none here",
+                ));
+            }
+            if messages.given.is_empty() && !messages.interactive {
+                messages.given =
+                    defaults.iter().map(|m| m.to_string()).collect();
+            }
+        }
+        Ok(())
+    }
+
+    /// The `--help` text: usage line, arguments, options, examples.
     pub fn help(&self) -> String {
-        let mut arguments = Vec::new();
-        let mut usage_line = "[OPTIONS]".to_string();
-        if let Some(defaults) = self.messages {
-            usage_line += " [MESSAGE]...";
-            let shown = defaults
-                .iter()
-                .map(|m| match m.contains(' ') {
-                    true => format!("\"{m}\""),
-                    false => m.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            arguments.push(
-                Entry::new("[MESSAGE]...", "要发送的消息", "messages to send")
-                    .default(&shown, &shown),
-            );
+        let program = usage::invocation(self.name);
+        let (arguments, options) = self.entries();
+        let mut line = "[OPTIONS]".to_string();
+        for entry in &arguments {
+            line = line + " " + &entry.flags;
         }
-        usage::help(
-            self.about,
-            &usage::invocation(self.name),
-            &usage_line,
-            &arguments,
-            &self.entries(),
-            "",
-        )
+        let examples = self.examples.replace("{program}", &program);
+        let usage = format!("{} {line}", program);
+        usage::help(self.about, &usage, &arguments, &options, &examples)
     }
 
-    /// The options this program accepts, as `--help` lists them.
-    fn entries(&self) -> Vec<Entry> {
-        let mut entries = Vec::new();
-        let (zh, en) = if self.server {
-            (
-                "绑定的地址，0.0.0.0 = 所有网卡",
-                "address to bind, 0.0.0.0 = all",
-            )
-        } else {
-            ("服务端的地址", "the server to reach")
-        };
-        entries.push(
-            Entry::new("--host <HOST>", zh, en)
-                .default("本机主机名", "this machine's hostname"),
-        );
-        let (zh, en) = if self.server {
-            ("端口，0 = 由系统挑选", "port, 0 lets the system pick")
-        } else {
-            ("服务端的端口", "the server's port")
-        };
-        let port = crate::DEFAULT_PORT;
-        entries.push(Entry::new("--port <PORT>", zh, en).default(port, port));
-        if let Some(ms) = self.delay_ms {
-            entries.push(
-                Entry::new(
-                    "--delay-ms <MS>",
-                    "等待的毫秒数，即原文的 sleep(1)",
-                    "pause in milliseconds (the text's sleep(1))",
-                )
-                .default(ms, ms),
-            );
-        }
-        if let Some(n) = self.backlog {
-            entries.push(
-                Entry::new(
-                    "--backlog <N>",
-                    "listen() 的排队上限",
-                    "listen() backlog",
-                )
-                .default(n, n),
-            );
-        }
-        if let Some(s) = self.timeout_s {
-            entries.push(
-                Entry::new(
-                    "--timeout <SECS>",
-                    "最多等待回答的秒数",
-                    "seconds to wait for an answer",
-                )
-                .default(s, s),
-            );
-        }
-        if self.trace {
-            entries.push(Entry::new(
-                "--trace",
-                "在 stderr 显示每次收发的字节",
-                "show every send and recv as bytes on stderr",
+    /// The entries of `--help`: the arguments, and the options.
+    fn entries(&self) -> (Vec<Entry>, Vec<Entry>) {
+        let mut arguments = Vec::new();
+        let mut options = Vec::new();
+        if let Some((side, _)) = self.net {
+            let port = crate::DEFAULT_PORT.to_string();
+            let [host_zh, host_en, port_zh, port_en] = match side {
+                Side::Server => [
+                    "绑定的地址，0.0.0.0 = 所有网卡",
+                    "address to bind, 0.0.0.0 = all",
+                    "端口，0 = 由系统挑选",
+                    "port, 0 lets the system pick",
+                ],
+                Side::Client(_) => [
+                    "服务端的地址",
+                    "the server to reach",
+                    "服务端的端口",
+                    "the server's port",
+                ],
+            };
+            let hostname = ("本机主机名", "this machine's hostname");
+            options.push(Entry::new(
+                "--host <HOST>",
+                host_zh,
+                host_en,
+                Some(hostname),
             ));
+            let port = Some((port.as_str(), port.as_str()));
+            options.push(Entry::new("--port <PORT>", port_zh, port_en, port));
         }
-        if self.interactive {
-            entries.push(Entry::new(
+        options.extend(self.options.iter().map(Opt::entry));
+        if let Some((defaults, _)) = self.messages {
+            let quoted = defaults.iter().map(|m| match m.contains(' ') {
+                true => format!("\"{m}\""),
+                false => m.to_string(),
+            });
+            let shown = quoted.collect::<Vec<_>>().join(" ");
+            let (zh, en) = ("要发送的消息", "messages to send");
+            let shown = Some((shown.as_str(), shown.as_str()));
+            arguments.push(Entry::new("[MESSAGE]...", zh, en, shown));
+            options.push(Entry::new(
                 "-i, --interactive",
                 "从终端逐行读取消息，end 或 Ctrl-D 结束",
                 "read messages line by line, until end or Ctrl-D",
+                None,
             ));
         }
-        if self.quiet {
-            entries.push(Entry::new(
-                "-q, --quiet",
-                "不逐条打印收到的消息",
-                "no line per message received",
-            ));
-        }
-        if self.drop {
-            entries.push(
-                Entry::new(
-                    "--drop <P>",
-                    "故意丢掉这个比例的数据报，0 ≤ P < 1",
-                    "drop this fraction of datagrams on purpose, 0 ≤ P < 1",
-                )
-                .default(0, 0),
-            );
-            entries.push(Entry::new(
-                "--seed <N>",
-                "--drop 的随机种子：同一个种子丢同一批",
-                "random seed for --drop: the same seed drops the same ones",
-            ));
-        }
-        if let Some(ms) = self.accept_delay_ms {
-            entries.push(
-                Entry::new(
-                    "--accept-delay-ms <MS>",
-                    "每次 accept 前先等这么多毫秒，让排队的连接堆起来（演示 backlog）",
-                    "pause before each accept, so the queue fills (backlog demo)",
-                )
-                .default(ms, ms),
-            );
-        }
-        if self.send_all_first {
-            entries.push(Entry::new(
-                "--send-all-first",
-                "先发完所有消息再读回复（演示字节流和数据报）",
-                "send every message first, then read the replies",
-            ));
-        }
-        if self.limits {
-            let max = crate::clients::MAX_CLIENTS;
-            entries.push(
-                Entry::new(
-                    "--max-clients <N>",
-                    "最多同时服务的连接数，多出的被告知“已满”",
-                    "most clients at once; more are told it is full",
-                )
-                .default(
-                    format!("{max}，不超过 ulimit -n"),
-                    format!("{max}, within ulimit -n"),
-                ),
-            );
-            let idle = crate::clients::IDLE_TIMEOUT_S;
-            entries.push(
-                Entry::new(
-                    "--idle-timeout <SECS>",
-                    "连接空闲多少秒后断开，0 = 不断开",
-                    "close a connection silent that long, 0 = never",
-                )
-                .default(idle, idle),
-            );
-        }
-        entries.push(Entry::new("-h, --help", "显示本帮助", "show this help"));
-        entries.push(Entry::new(
-            "-V, --version",
-            "显示版本",
-            "show the version",
-        ));
-        entries
+        arguments.extend(self.arguments.iter().map(Opt::entry));
+        let help = ("显示本帮助", "show this help");
+        options.push(Entry::new("-h, --help", help.0, help.1, None));
+        let version = ("显示版本", "show the version");
+        options.push(Entry::new("-V, --version", version.0, version.1, None));
+        (arguments, options)
     }
 }
 
-fn number<T>(
-    value: &std::ffi::OsStr,
-    option: &str,
-    range: &str,
-) -> Result<T, lexopt::Error>
-where
-    T: std::str::FromStr,
-{
-    let text = value.to_string_lossy();
-    text.trim().parse().map_err(|_| {
-        let got = usage::quote(value);
-        Usage::new(
-            format!("{option} 需要一个数（{range}），收到 {got}"),
-            format!("{option} needs a number, got {got}"),
-        )
-        .into()
-    })
-}
-
-/// The value of `--drop`: a fraction, `0 <= P < 1` (1 would answer no one).
-fn fraction(value: &std::ffi::OsStr) -> Result<f64, String> {
-    let text = value.to_string_lossy();
-    let got = usage::quote(value);
-    match text.trim().parse::<f64>() {
-        Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
-        _ => Err(format!(
-            "--drop 是要丢掉的比例，应满足 0 ≤ P < 1（例如 0.3），收到 {got}\n\
-             --drop takes a fraction 0 ≤ P < 1 (e.g. 0.3), got {got}"
-        )),
-    }
-}
-
-/// The value of `--timeout`: seconds, more than 0 and at most a day.
-pub fn timeout_secs(value: &std::ffi::OsStr) -> Result<f64, String> {
-    let text = value.to_string_lossy();
-    let got = usage::quote(value);
-    match text.trim().parse::<f64>() {
-        Ok(s) if (0.001..=86_400.0).contains(&s) => Ok(s),
-        _ => Err(format!(
-            "--timeout 应在 0.001 到 86400 秒之间，收到 {got}\n\
-             --timeout must be 0.001 to 86400 seconds, got {got}"
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SERVER: Spec = Spec {
-        name: "tcp-server",
-        version: "0.1.0",
-        delay_ms: Some(1000),
-        backlog: Some(1024),
-        limits: true,
-        ..Spec::SERVER
-    };
-
-    const CLIENT: Spec = Spec {
-        name: "tcp-client",
-        timeout_s: Some(5),
-        messages: Some(&["a", "b"]),
-        trace: false,
-        ..Spec::CLIENT
-    };
-
-    fn run(spec: &Spec, args: &[&str]) -> Args {
-        match spec.parse_from(args) {
-            Ok(Parsed::Run(args)) => args,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn defaults_follow_the_text() {
-        let args = run(&SERVER, &["--host", "127.0.0.1"]);
-        assert_eq!(args.port, 10000);
-        assert_eq!(args.delay, Duration::from_secs(1));
-        assert_eq!(args.backlog, 1024);
-        let args = run(&CLIENT, &["--host", "::1"]);
-        assert_eq!(args.messages, ["a", "b"]);
-        assert_eq!(args.timeout, Duration::from_secs(5));
-    }
-
-    #[test]
-    fn options_are_read() {
-        let args = run(
-            &SERVER,
-            &["--host=::1", "--port", "0", "--delay-ms", "0", "--trace"],
-        );
-        assert_eq!((args.host.as_str(), args.port), ("::1", 0));
-        assert_eq!(args.delay, Duration::ZERO);
-        assert!(args.trace && !args.quiet);
-        assert!(run(&SERVER, &["--host", "h", "-q"]).quiet);
-        assert!(CLIENT.parse_from(["--quiet"]).is_err());
-        let args = run(&CLIENT, &["--host", "h", "x", "y", "--timeout", "0.5"]);
-        assert_eq!(args.messages, ["x", "y"]);
-        assert_eq!(args.timeout, Duration::from_millis(500));
-        let args = run(&CLIENT, &["--host", "h", "-i"]);
-        assert!(args.interactive && args.messages.is_empty());
-    }
-
-    #[test]
-    fn a_stage_takes_host_and_port_only() {
-        let stage = Spec::stage("tcp-server --example 1-accept");
-        let args = run(&stage, &["--host", "127.0.0.1", "--port", "0"]);
-        assert_eq!((args.host.as_str(), args.port), ("127.0.0.1", 0));
-        for other in ["--trace", "-q", "--delay-ms", "-i", "--timeout"] {
-            assert!(stage.parse_from([other]).is_err(), "{other}");
-        }
-        let Ok(Parsed::Help(help)) = stage.parse_from(["-h"]) else {
-            panic!()
+impl Net {
+    /// Stores `--host` or `--port`.
+    fn set(
+        &mut self,
+        side: Side,
+        is_host: bool,
+        raw: &OsStr,
+    ) -> Result<(), Bilingual> {
+        let option = if is_host { "--host" } else { "--port" };
+        let value = Value { option, raw };
+        let given = if is_host {
+            self.host = value.text()?.trim().to_string();
+            if self.host.is_empty() {
+                return Err(Bilingual::new(
+                    "--host 不能为空",
+                    "--host is empty",
+                ));
+            }
+            self.host.clone()
+        } else {
+            self.port = value.number("0–65535")?;
+            if self.port == 0 && side != Side::Server {
+                return Err(Bilingual::new(
+                    "客户端不能连接端口 0，请给出服务端的端口",
+                    "a client cannot connect to port 0",
+                ));
+            }
+            self.port.to_string()
         };
-        assert!(
-            help.contains("用法 / Usage:") && help.contains("--port <PORT>")
-        );
-        let under_cargo =
-            usage::started_as(stage.name, Some("tcp-server".as_ref()), None);
-        assert_eq!(
-            under_cargo,
-            "cargo run -p tcp-server --example 1-accept --"
-        );
-    }
-
-    #[test]
-    fn the_servers_limits() {
-        let args = run(&SERVER, &["--host", "h"]);
-        assert_eq!(args.max_clients, None, "the default, fitted later");
-        assert_eq!(args.idle_timeout, Some(Duration::from_secs(600)));
-        let args = run(
-            &SERVER,
-            &["--host", "h", "--max-clients", "50", "--idle-timeout", "0"],
-        );
-        assert_eq!((args.max_clients, args.idle_timeout), (Some(50), None));
-        let args = run(&SERVER, &["--host", "h", "--idle-timeout", "1.5"]);
-        assert_eq!(args.idle_timeout, Some(Duration::from_millis(1500)));
-        for bad in [
-            &["--max-clients", "0"][..],
-            &["--max-clients", "-3"],
-            &["--idle-timeout", "-1"],
-            &["--idle-timeout", "nan"],
-        ] {
-            assert!(SERVER.parse_from(bad).is_err(), "{bad:?}");
-        }
-        assert!(CLIENT.parse_from(["--max-clients", "5"]).is_err());
-        let Ok(Parsed::Help(help)) = SERVER.parse_from(["--help"]) else {
-            panic!()
-        };
-        assert!(
-            help.contains("--max-clients") && help.contains("--idle-timeout")
-        );
-    }
-
-    #[test]
-    fn mistakes_are_usage_errors() {
-        for bad in [
-            &["--port", "abc"][..],
-            &["--port", "70000"],
-            &["--port"],
-            &["--nope"],
-            &["--timeout", "1"],
-            &["-i"],
-            &["stray"],
-            &["--backlog", "0"],
-            &["--host", ""],
-            &["-x"],
-        ] {
-            let err = SERVER.parse_from(bad).unwrap_err();
-            assert!(!err.is_empty(), "{bad:?}");
-        }
-        assert!(CLIENT.parse_from(["--port", "0"]).is_err());
-        assert!(CLIENT.parse_from(["ok", ""]).is_err());
-        assert!(CLIENT.parse_from(["--timeout", "0"]).is_err());
-        assert!(CLIENT.parse_from(["--timeout", "nan"]).is_err());
-        assert!(CLIENT.parse_from(["--timeout", "1e-12"]).is_err());
-        assert!(CLIENT.parse_from(["-i", "given"]).is_err());
-    }
-
-    #[test]
-    fn drop_takes_a_fraction_below_one() {
-        const UDP: Spec = Spec {
-            drop: true,
-            ..Spec::SERVER
-        };
-        let args = run(&UDP, &["--host", "h"]);
-        assert_eq!((args.drop, args.seed), (0.0, None));
-        let args = run(&UDP, &["--host", "h", "--drop", "0.3", "--seed", "7"]);
-        assert_eq!((args.drop, args.seed), (0.3, Some(7)));
-        assert_eq!(run(&UDP, &["--host", "h", "--drop", "0"]).drop, 0.0);
-        for bad in ["1", "1.5", "-0.1", "nan", "inf", "abc", "", "50%"] {
-            let err = UDP.parse_from(["--drop", bad]).unwrap_err();
-            assert!(err.contains("0 ≤ P < 1"), "{bad}: {err}");
-            assert!(err.contains(&format!("{bad:?}")), "{bad}: {err}");
-        }
-        assert!(UDP.parse_from(["--seed", "-1"]).is_err());
-        // Only a program that opts in takes them.
-        assert!(SERVER.parse_from(["--drop", "0.5"]).is_err());
-        assert!(SERVER.parse_from(["--seed", "1"]).is_err());
-        let Ok(Parsed::Help(help)) = UDP.parse_from(["--help"]) else {
-            panic!()
-        };
-        assert!(help.contains("--drop <P>") && help.contains("--seed <N>"));
-    }
-
-    #[test]
-    fn help_and_version() {
-        let Ok(Parsed::Help(help)) = SERVER.parse_from(["--help"]) else {
-            panic!()
-        };
-        for option in ["--host", "--port", "--delay-ms", "--backlog", "--trace"]
-        {
-            assert!(help.contains(option), "{option}");
-        }
-        assert!(!help.contains("--timeout"));
-        assert_eq!(
-            SERVER.parse_from(["-V"]),
-            Ok(Parsed::Version("tcp-server 0.1.0".into()))
-        );
+        self.given.extend([option.to_string(), given]);
+        Ok(())
     }
 }

@@ -6,49 +6,57 @@ use std::fmt;
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::eprintln;
 
-/// An error already worded for the student (Chinese line, English line).
-#[derive(Debug)]
-struct Explained(String);
+/// 一句中英文对照的话：中文一半，英文一半，直到打印时才放在一起。
+///
+/// A message in two languages, kept as two parts from where it is made to
+/// where it is printed: an error's two lines, a usage error, a log line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
 
-impl fmt::Display for Explained {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl Bilingual {
+    /// 由中文、英文两句组成。
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// 写成一行（中文 / English），给服务端的日志用。
+    pub fn one_line(&self) -> String {
+        format!("{} / {}", self.zh, self.en)
     }
 }
 
-impl std::error::Error for Explained {}
+impl fmt::Display for Bilingual {
+    /// The two lines, Chinese first.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n{}", self.zh, self.en)
+    }
+}
+
+impl std::error::Error for Bilingual {}
 
 /// 把一条中英文说明包成同类的 `io::Error`。
 ///
 /// Wraps a message in an `io::Error` of the same kind.
 pub fn explained(kind: ErrorKind, zh: String, en: String) -> io::Error {
-    io::Error::new(kind, Explained(format!("{zh}\n{en}")))
-}
-
-/// The `--host`/`--port` options the user gave, as typed (set while the
-/// command line is parsed), so that a hint can repeat them.
-static GIVEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-/// Remembers the `--host`/`--port` options of this run (see [`start_server`]).
-pub fn remember_options(options: Vec<String>) {
-    if let Ok(mut given) = GIVEN.lock() {
-        *given = options;
-    }
+    io::Error::new(kind, Bilingual::new(zh, en))
 }
 
 /// 提示学生先启动服务端的命令，带上他给客户端的 --host/--port：
 /// `cargo run -p tcp-server -- --port 33099`.
-pub fn start_server(server: &str) -> String {
-    let given = GIVEN.lock().map(|g| g.clone()).unwrap_or_default();
-    server_command(server, &given)
-}
-
-fn server_command(server: &str, options: &[String]) -> String {
+///
+/// `options` are the client's `--host`/`--port` as given (see
+/// [`crate::cli::Net::start_server`]).
+pub(crate) fn server_command(server: &str, options: &[String]) -> String {
     if options.is_empty() {
         format!("cargo run -p {server}")
     } else {
@@ -58,13 +66,13 @@ fn server_command(server: &str, options: &[String]) -> String {
 
 /// connect 失败：说明原因，并告诉学生先启动哪个服务端。
 ///
-/// `connect()` failed. `server` names the crate to start first.
-pub fn connect(err: io::Error, addr: SocketAddr, server: &str) -> io::Error {
+/// `connect()` failed. `start` is the command that starts the server
+/// (from [`crate::cli::Net::start_server`]).
+pub fn connect(err: io::Error, addr: SocketAddr, start: &str) -> io::Error {
     let (zh, en) = match err.kind() {
         ErrorKind::ConnectionRefused => (
             format!(
-                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 {}",
-                start_server(server)
+                "无法连接 {addr}，服务端启动了吗？先在另一个终端运行 {start}"
             ),
             format!("connection refused by {addr}: is the server running?"),
         ),
@@ -128,65 +136,6 @@ pub fn bind(err: io::Error, addr: SocketAddr) -> io::Error {
     explained(err.kind(), zh, en)
 }
 
-/// 和对方收发数据时出错（对方断开、拒绝……）。
-///
-/// TCP 的 `bind()` 失败了：端口被占用时，看看是不是 TIME_WAIT 造成的。
-///
-/// As [`bind`], but a port held only by connections that are closing
-/// (TIME_WAIT and friends, left by a server stopped while clients were
-/// connected) is named as such, with the fix.
-pub fn tcp_bind(err: io::Error, addr: SocketAddr) -> io::Error {
-    if err.kind() != ErrorKind::AddrInUse || !closing_only(addr.port()) {
-        return bind(err, addr);
-    }
-    let port = addr.port();
-    explained(
-        err.kind(),
-        format!(
-            "端口 {port} 上还有刚关闭的连接停在 TIME_WAIT（{addr}），多半是服务端停掉时\
-             还有客户端连着：等一分钟再试，或在 bind 之前设置 SO_REUSEADDR，或换个端口，如 --port 0"
-        ),
-        format!(
-            "address {addr} is held by closed connections in TIME_WAIT \
-             (a server stopped while clients were connected): wait a minute, \
-             set SO_REUSEADDR before bind, or pick another --port"
-        ),
-    )
-}
-
-/// Whether every TCP socket on `port` is a closing connection (TIME_WAIT,
-/// FIN_WAIT, CLOSING) and none listens. Reads Linux's /proc/net/tcp and
-/// tcp6; where they do not exist the answer is false (the generic message).
-fn closing_only(port: u16) -> bool {
-    let mut closing = false;
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = std::fs::read_to_string(table) else {
-            continue;
-        };
-        // Rows: sl local_address rem_address st …, addresses as HEX:PORT.
-        for row in text.lines().skip(1) {
-            let fields: Vec<&str> = row.split_whitespace().collect();
-            let (Some(local), Some(state)) = (fields.get(1), fields.get(3))
-            else {
-                continue;
-            };
-            let on_port = local
-                .rsplit_once(':')
-                .and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
-                == Some(port);
-            if !on_port {
-                continue;
-            }
-            match *state {
-                // FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSING
-                "04" | "05" | "06" | "0B" => closing = true,
-                _ => return false,
-            }
-        }
-    }
-    closing
-}
-
 /// A `send`/`recv` with a connected peer failed.
 pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
     let (zh, en) = match err.kind() {
@@ -224,19 +173,15 @@ pub fn talk(err: io::Error, peer: SocketAddr) -> io::Error {
 /// 超时内没有收到回答（UDP 没有连接，没人回答时只能等）。
 ///
 /// No answer came back before the receive timeout (UDP has no connection,
-/// so silence is all a client sees when no server is there).
-pub fn no_reply(
-    peer: SocketAddr,
-    timeout: Duration,
-    server: &str,
-) -> io::Error {
+/// so silence is all a client sees when no server is there). `start` is
+/// the command that starts the server.
+pub fn no_reply(peer: SocketAddr, timeout: Duration, start: &str) -> io::Error {
     let secs = timeout.as_secs_f64();
     explained(
         ErrorKind::TimedOut,
         format!(
             "超时：{secs} 秒内没有收到 {peer} 的回答。UDP 不保证送达：数据报可能丢了，\
-             也可能服务端没有运行（先运行 {}）",
-            start_server(server)
+             也可能服务端没有运行（先运行 {start}）"
         ),
         format!(
             "timed out: no answer from {peer} within {secs} s. UDP does not \
@@ -245,144 +190,41 @@ pub fn no_reply(
     )
 }
 
-/// 一行说明：收到一个不是服务端发来的数据报，已忽略（内容转义后只显示开头）。
-///
-/// The line udp-client prints for a datagram that did not come from the
-/// address it sent to: its real source and the start of its content.
-pub fn stray(from: SocketAddr, sent_to: SocketAddr, bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut shown: String = text.chars().take(40).collect();
-    if shown.len() < text.len() {
-        shown.push('…');
-    }
-    let shown = crate::escape_control(&shown);
-    format!(
-        "忽略了来自 {from} 的数据报（不是 {sent_to} 发来的）：{shown} \
-         / ignored a datagram from {from}, not from {sent_to}"
-    )
-}
-
-/// 一个 UDP 数据报最多装多少字节：IPv4 是 65,507，IPv6 是 65,527。
-pub fn datagram_max(peer: SocketAddr) -> usize {
-    if peer.is_ipv4() { 65_507 } else { 65_527 }
-}
-
-/// A message too long for one UDP datagram, refused before sending.
-pub fn too_long(len: usize, peer: SocketAddr) -> io::Error {
-    let max = datagram_max(peer);
-    explained(
-        ErrorKind::InvalidInput,
-        format!(
-            "消息有 {len} 字节，超过一个 UDP 数据报的上限 {max} 字节，没有发送：请拆成几条"
-        ),
-        format!(
-            "a message of {len} bytes exceeds the UDP limit of {max} bytes \
-             for {peer}: not sent, split it"
-        ),
-    )
-}
-
 /// 一个错误的两行说明：中文一行，英文一行。
 ///
 /// The two lines of an error, whether or not it was explained.
 pub fn lines(err: &io::Error) -> String {
-    if let Some(explained) =
-        err.get_ref().and_then(|e| e.downcast_ref::<Explained>())
-    {
-        return explained.0.clone();
+    bilingual(err).to_string()
+}
+
+/// 一个错误的中英文两半：已有说明的原样取出，其余的套上“出错了”。
+pub(crate) fn bilingual(err: &io::Error) -> Bilingual {
+    match err.get_ref().and_then(|e| e.downcast_ref::<Bilingual>()) {
+        Some(said) => said.clone(),
+        None => {
+            Bilingual::new(format!("出错了：{err}"), format!("error: {err}"))
+        }
     }
-    format!("出错了：{err}\nerror: {err}")
 }
 
 /// 同样的说明写成一行（中文 / English），给服务端的日志用。
 ///
 /// The same message on one line (Chinese / English), for a server's log.
 pub fn one_line(err: &io::Error) -> String {
-    lines(err).replacen('\n', " / ", 1)
+    bilingual(err).one_line()
 }
 
 /// 每个 main 的结尾：成功退出 0；出错就在 stderr 打印说明，退出 1。
 ///
 /// The end of every `main`: success, or the error on stderr and exit 1.
 pub fn exit_code(result: io::Result<()>) -> ExitCode {
+    // Lines left out by output::repeated are counted before the last word.
+    crate::output::flush_summaries();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{}", lines(&err));
             ExitCode::FAILURE
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn addr() -> SocketAddr {
-        "127.0.0.1:10000".parse().unwrap()
-    }
-
-    #[test]
-    fn refused_names_address_and_fix() {
-        let err =
-            connect(ErrorKind::ConnectionRefused.into(), addr(), "tcp-server");
-        let text = lines(&err);
-        assert_eq!(text.lines().count(), 2);
-        assert!(text.contains("127.0.0.1:10000"));
-        assert!(text.contains("cargo run -p tcp-server"));
-        assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
-    }
-
-    #[test]
-    fn the_hint_repeats_the_options_given() {
-        assert_eq!(
-            server_command("tcp-server", &[]),
-            "cargo run -p tcp-server"
-        );
-        let given = ["--port".to_string(), "33099".to_string()];
-        assert_eq!(
-            server_command("udp-server", &given),
-            "cargo run -p udp-server -- --port 33099"
-        );
-    }
-
-    #[test]
-    fn a_read_timeout_names_the_likely_causes() {
-        let text = lines(&talk(ErrorKind::WouldBlock.into(), addr()));
-        for cause in ["127.0.0.1:10000", "已满", "Ctrl-S", "--delay-ms"] {
-            assert!(text.contains(cause), "{cause}: {text}");
-        }
-    }
-
-    #[test]
-    fn a_stray_datagram_is_one_escaped_line() {
-        let from = "127.0.0.2:5000".parse().unwrap();
-        let text = stray(from, addr(), b"\x1b[2Jhello\n");
-        assert_eq!(text.lines().count(), 1);
-        assert!(text.contains("127.0.0.2:5000") && text.contains("\\x1b"));
-        assert!(!text.contains('\x1b'));
-    }
-
-    #[test]
-    fn too_long_names_the_limit() {
-        let text = lines(&too_long(70_000, addr()));
-        assert!(
-            text.contains("65507 字节") || text.contains("65507"),
-            "{text}"
-        );
-        assert_eq!(datagram_max("[::1]:1".parse().unwrap()), 65_527);
-    }
-
-    #[test]
-    fn busy_port_names_the_port() {
-        let text = lines(&bind(ErrorKind::AddrInUse.into(), addr()));
-        assert!(text.contains("端口 10000"));
-        assert!(text.contains("already in use"));
-    }
-
-    #[test]
-    fn unexplained_errors_still_get_two_lines() {
-        let text = lines(&io::Error::other("boom"));
-        assert_eq!(text, "出错了：boom\nerror: boom");
     }
 }

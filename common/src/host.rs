@@ -12,7 +12,7 @@ use crate::explain::explained;
 /// not resolve (common on fresh VMs and on some Macs), fall back to
 /// `localhost` and say so on stderr, so that a server and a client started
 /// with no options still meet.
-pub fn default_host() -> String {
+pub(crate) fn default_host() -> String {
     let name = gethostname::gethostname().to_string_lossy().into_owned();
     if !name.is_empty() && (name.as_str(), 0).to_socket_addrs().is_ok() {
         return name;
@@ -33,18 +33,6 @@ pub fn default_host() -> String {
 /// name always pick the same address.
 pub fn resolve(host: &str, port: u16) -> io::Result<SocketAddr> {
     resolve_all(host, port).map(|addrs| addrs[0])
-}
-
-/// 这个数据报是不是从我们发往的地址回来的（udp-client 只认它的回答）。
-///
-/// The same address, or, on loopback, the same port: a server bound to
-/// `0.0.0.0` answers a datagram sent to `127.0.1.1` (what many machines'
-/// hostnames resolve to) from `127.0.0.1`, and that answer is its own.
-pub fn is_reply_from(from: SocketAddr, sent_to: SocketAddr) -> bool {
-    from == sent_to
-        || (from.port() == sent_to.port()
-            && from.ip().is_loopback()
-            && sent_to.ip().is_loopback())
 }
 
 /// Every address of `host:port`, IPv4 first, never empty.
@@ -94,18 +82,6 @@ fn resolve_all(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn replies_count_only_from_where_the_request_went() {
-        let to: SocketAddr = "127.0.1.1:10000".parse().unwrap();
-        let ok = |from: &str| is_reply_from(from.parse().unwrap(), to);
-        assert!(ok("127.0.1.1:10000"));
-        assert!(ok("127.0.0.1:10000"), "a server bound to 0.0.0.0");
-        assert!(!ok("127.0.0.2:40000"));
-        assert!(!ok("192.168.1.5:10000"));
-        let lan: SocketAddr = "192.168.1.10:10000".parse().unwrap();
-        assert!(!is_reply_from("192.168.1.11:10000".parse().unwrap(), lan));
-    }
 
     #[test]
     fn literals_resolve_to_their_family() {

@@ -3,7 +3,9 @@
 //!
 //! * Bound to `0.0.0.0` or `::`: the exact command students run, once per
 //!   LAN address of this machine (`学生运行 / students run: cargo run -p
-//!   tcp-client -- --host 192.168.1.10`, and the same with `nc`).
+//!   tcp-client -- --host 192.168.1.10`, and the same with `nc`). On `::`
+//!   a first line says whether IPv4 clients can connect too (both servers
+//!   make it so, turning `IPV6_V6ONLY` off; Windows has it on by default).
 //! * Bound to a loopback address (the default hostname resolves to
 //!   `127.0.0.1` or `127.0.1.1` on many machines): only this machine can
 //!   connect, and how to open the server to the class (`--host 0.0.0.0`).
@@ -50,14 +52,24 @@ impl Kind {
 }
 
 /// The prefix of every line that gives students a command to run.
-pub const STUDENTS_RUN: &str = "学生运行 / students run: ";
+pub(crate) const STUDENTS_RUN: &str = "学生运行 / students run: ";
 
 /// 服务端第一行之后要打印的提示：学生该运行的命令，或者“只有本机能连”。
 ///
 /// Reads this machine's interface addresses; if they cannot be read, the
-/// hint says no LAN address was found.
-pub fn hints(bound: SocketAddr, kind: Kind) -> Vec<String> {
-    let addrs: Vec<IpAddr> = if_addrs::get_if_addrs()
+/// hint says no LAN address was found. `dual_stack`: whether the socket,
+/// if bound to `::`, also takes IPv4 (both servers turn `IPV6_V6ONLY` off,
+/// which Windows has on by default).
+pub fn hints(bound: SocketAddr, kind: Kind, dual_stack: bool) -> Vec<String> {
+    hints_for(bound, kind, &local_addrs(), dual_stack)
+}
+
+/// 本机各个已启用网卡的地址（读不到时为空）。
+///
+/// The addresses of this machine's interfaces that are up, loopback
+/// included; empty if they cannot be read.
+pub fn local_addrs() -> Vec<IpAddr> {
+    if_addrs::get_if_addrs()
         .map(|interfaces| {
             interfaces
                 .into_iter()
@@ -65,15 +77,12 @@ pub fn hints(bound: SocketAddr, kind: Kind) -> Vec<String> {
                 .map(|i| i.ip())
                 .collect()
         })
-        .unwrap_or_default();
-    // A socket bound to `::` also takes IPv4 on Linux and macOS; on Windows
-    // it is IPv6 only unless the program says otherwise.
-    hints_for(bound, kind, &addrs, !cfg!(windows))
+        .unwrap_or_default()
 }
 
 /// [`hints`] over a given list of this machine's addresses. `dual_stack`:
 /// whether a socket bound to `::` also accepts IPv4.
-pub fn hints_for(
+pub(crate) fn hints_for(
     bound: SocketAddr,
     kind: Kind,
     addrs: &[IpAddr],
@@ -106,10 +115,20 @@ pub fn hints_for(
                 .to_string(),
         ];
     }
-    reachable
-        .into_iter()
-        .flat_map(|a| commands(a, port, kind))
-        .collect()
+    let mut lines = Vec::new();
+    if ip.is_ipv6() {
+        let note = if dual_stack {
+            "绑定在 :: 上，IPv4 和 IPv6 的客户端都能连 \
+             / bound to ::, IPv4 and IPv6 clients can both connect"
+        } else {
+            "绑定在 :: 上，但这个系统只让 IPv6 客户端连；IPv4 客户端请用 \
+             --host 0.0.0.0 另开一个 / bound to ::, IPv6 clients only on \
+             this system; for IPv4 start another with --host 0.0.0.0"
+        };
+        lines.push(note.to_string());
+    }
+    lines.extend(reachable.into_iter().flat_map(|a| commands(a, port, kind)));
+    lines
 }
 
 /// An address another machine on the LAN can use: not loopback, not
@@ -222,11 +241,20 @@ mod tests {
         assert_eq!(hosts, ["192.168.1.10", "2001:db8::10"]);
         assert!(lines.iter().all(|l| !l.contains("fe80")), "{lines:?}");
         assert!(lines.iter().all(|l| !l.contains("::1 ")), "{lines:?}");
+        // The first line says IPv4 clients are welcome too.
+        assert!(
+            lines[0].contains("IPv4 和 IPv6 的客户端都能连"),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("IPv4 and IPv6 clients"), "{lines:?}");
 
         let v6_only = hints_for(at("[::]:10000"), Kind::Udp, &laptop(), false);
         assert_eq!(
             v6_only,
             [
+                "绑定在 :: 上，但这个系统只让 IPv6 客户端连；IPv4 客户端请用 \
+                 --host 0.0.0.0 另开一个 / bound to ::, IPv6 clients only on \
+                 this system; for IPv4 start another with --host 0.0.0.0",
                 "学生运行 / students run: cargo run -p udp-client -- --host 2001:db8::10",
                 "学生运行 / students run: nc -u 2001:db8::10 10000",
             ]
@@ -291,7 +319,7 @@ mod tests {
 
     #[test]
     fn this_machine_gives_lines_without_panicking() {
-        let lines = hints(at("0.0.0.0:10000"), Kind::Tcp);
+        let lines = hints(at("0.0.0.0:10000"), Kind::Tcp, true);
         assert!(!lines.is_empty());
         for line in &lines {
             assert!(!line.contains("127.0.0.1"), "{lines:?}");

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 /// How many lines may wait for the terminal. A paused terminal fills it in
 /// a moment; after that lines are counted, not kept.
-pub const QUEUE_LINES: usize = 1024;
+pub(crate) const QUEUE_LINES: usize = 1024;
 
 /// How often the writer looks for notes to print when nothing else comes.
 const TICK: Duration = Duration::from_millis(200);
@@ -76,7 +76,8 @@ pub fn start() {
 }
 
 /// Whether lines go through the queue (after [`start`]).
-pub fn queued() -> bool {
+#[cfg(test)]
+fn queued() -> bool {
     QUEUE.get().is_some()
 }
 
@@ -126,8 +127,24 @@ fn write_bytes(to: To, bytes: &[u8]) {
     };
 }
 
+/// 一大段输出（网页的正文）：经缓冲写到 stdout；读的一方走了（`| head`）不算错。
+///
+/// The buffered variant of [`println!`](crate::println) for a page of
+/// output: `write` writes into a 64 KiB buffer in front of stdout. `None`
+/// when the reader went away (a closed pipe), as `println!` ignores it.
+pub fn print_all<T>(
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<Option<T>> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(&mut out).and_then(|done| out.flush().map(|()| done)) {
+        Ok(done) => Ok(Some(done)),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The note written once output flows again.
-pub fn skipped_note(n: u64) -> String {
+pub(crate) fn skipped_note(n: u64) -> String {
     format!("……省略了 {n} 行输出 / {n} lines skipped")
 }
 
@@ -219,14 +236,15 @@ macro_rules! eprintln {
 
 /// 同一种错误成批出现时只打印几行，其余计数后汇总成一行。
 ///
-/// Prints `text` on stderr unless lines of the same `kind` (a short label,
-/// shown in the summary: `"accept()"`, `"断开 / reset"`) came too often:
+/// Prints `text` on stderr unless lines of the same `kind` (a short label
+/// in Chinese and English, shown in the summary: `["断开", "reset"]`) came
+/// too often:
 /// at most [`PER_SECOND`] a second; the rest are counted, and one summary
 /// line gives the count once they stop for a second (or every
 /// [`SUMMARY_EVERY`] while they go on).
-pub fn repeated(kind: &'static str, text: String) {
+pub fn repeated(kind: Label, text: String) {
     let now = Instant::now();
-    let (print, summary) = REPEATED.event(kind, now);
+    let (print, summary) = REPEATED.event(kind, PER_SECOND, now);
     if let Some(summary) = summary {
         line(To::Stderr, summary);
     }
@@ -235,20 +253,44 @@ pub fn repeated(kind: &'static str, text: String) {
     }
 }
 
+/// 只计数、不逐条打印：汇总行说一共发生了多少次（`--quiet` 时的丢包）。
+///
+/// Counts one event of `kind` without a line of its own; the same summary
+/// line as [`repeated`]'s gives the count once they stop for a second (or
+/// every [`SUMMARY_EVERY`] while they go on). For what `--quiet` silences
+/// but should not hide entirely.
+pub fn counted(kind: Label) {
+    let (_, summary) = REPEATED.event(kind, 0, Instant::now());
+    if let Some(summary) = summary {
+        line(To::Stderr, summary);
+    }
+}
+
+/// 程序结束前：还没汇总的同类消息，现在就各打印一行汇总。
+///
+/// Prints at once the summaries still pending (a client that exits does
+/// not wait for a quiet second; [`crate::exit_code`] calls this).
+pub(crate) fn flush_summaries() {
+    for summary in REPEATED.all_pending() {
+        line(To::Stderr, summary);
+    }
+}
+
 /// Lines of one kind printed per second before the rest are counted.
-pub const PER_SECOND: u32 = 3;
+pub(crate) const PER_SECOND: u32 = 3;
 /// While a flood goes on, a summary at most this often.
-pub const SUMMARY_EVERY: Duration = Duration::from_secs(5);
+pub(crate) const SUMMARY_EVERY: Duration = Duration::from_secs(5);
 const WINDOW: Duration = Duration::from_secs(1);
 /// A flood is over when no line of its kind came for this long.
 const QUIET: Duration = Duration::from_secs(1);
 
 static REPEATED: Limiter = Limiter::new();
 
-/// The summary of `n` lines of `kind` left out. A kind written
-/// `"中文 / English"` is split between the two halves of the line.
-pub fn summary(kind: &str, n: u64) -> String {
-    let (zh, en) = kind.split_once(" / ").unwrap_or((kind, kind));
+/// 一类消息的名字，中文和英文各一半：`["断开", "reset"]`。
+type Label = [&'static str; 2];
+
+/// The summary of `n` lines of `kind` left out, each language in its half.
+pub(crate) fn summary([zh, en]: Label, n: u64) -> String {
     format!(
         "……另有 {n} 条同类消息未显示（{zh}）/ {n} more like this not shown ({en})"
     )
@@ -256,7 +298,9 @@ pub fn summary(kind: &str, n: u64) -> String {
 
 #[derive(Clone, Copy, Debug)]
 struct Kind {
-    name: &'static str,
+    name: Label,
+    /// Lines printed per window before the rest are counted.
+    allowed: u32,
     window: Instant,
     printed: u32,
     suppressed: u64,
@@ -280,7 +324,8 @@ impl Limiter {
     /// Whether to print this line, and a summary to print before it.
     fn event(
         &self,
-        name: &'static str,
+        name: Label,
+        allowed: u32,
         now: Instant,
     ) -> (bool, Option<String>) {
         let mut kinds = match self.kinds.lock() {
@@ -292,6 +337,7 @@ impl Limiter {
             None => {
                 kinds.push(Kind {
                     name,
+                    allowed,
                     window: now,
                     printed: 0,
                     suppressed: 0,
@@ -309,7 +355,7 @@ impl Limiter {
                 kind.window = now;
                 kind.printed = 0;
             }
-            if kind.printed < PER_SECOND {
+            if kind.printed < kind.allowed {
                 kind.printed += 1;
                 return (true, summary);
             }
@@ -317,6 +363,22 @@ impl Limiter {
         }
         kind.suppressed += 1;
         (false, summary)
+    }
+
+    /// Every pending summary, due or not; resets the counts.
+    fn all_pending(&self) -> Vec<String> {
+        let mut kinds = match self.kinds.lock() {
+            Ok(kinds) => kinds,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        kinds
+            .iter_mut()
+            .filter(|k| k.suppressed > 0)
+            .map(|k| {
+                let n = std::mem::take(&mut k.suppressed);
+                summary(k.name, n)
+            })
+            .collect()
     }
 
     /// Summaries whose time has come (called by the writer thread).
@@ -348,7 +410,7 @@ fn summary_due(kind: &mut Kind, now: Instant) -> Option<String> {
     // After a pause lines print again at once; in a flood that goes on,
     // only from the next window.
     kind.window = now;
-    kind.printed = if quiet { 0 } else { PER_SECOND };
+    kind.printed = if quiet { 0 } else { kind.allowed };
     Some(summary(kind.name, n))
 }
 
@@ -368,7 +430,8 @@ mod tests {
         let mut summaries = Vec::new();
         // 1,000 resets within 0.5 s.
         for i in 0..1000 {
-            let (print, summary) = limiter.event("reset", t0 + ms(i / 2));
+            let (print, summary) =
+                limiter.event(["reset", "reset"], PER_SECOND, t0 + ms(i / 2));
             printed += usize::from(print);
             summaries.extend(summary);
         }
@@ -377,7 +440,10 @@ mod tests {
         // Still within a second of the last one: nothing yet.
         assert!(limiter.due(t0 + ms(900)).is_empty());
         let due = limiter.due(t0 + ms(1600));
-        assert_eq!(due, [summary("reset", 1000 - u64::from(PER_SECOND))]);
+        assert_eq!(
+            due,
+            [summary(["reset", "reset"], 1000 - u64::from(PER_SECOND))]
+        );
         assert!(limiter.due(t0 + ms(5000)).is_empty(), "counted once");
     }
 
@@ -389,7 +455,8 @@ mod tests {
         // One line every 10 ms for 30 s.
         for i in 0..3000 {
             let now = t0 + ms(i * 10);
-            let (print, summary) = limiter.event("emfile", now);
+            let (print, summary) =
+                limiter.event(["emfile", "emfile"], PER_SECOND, now);
             lines += usize::from(print) + usize::from(summary.is_some());
             lines += limiter.due(now).len();
         }
@@ -404,8 +471,12 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..10 {
             // One a second of each: every one printed.
-            assert!(limiter.event("a", t0 + ms(i * 1000)).0);
-            assert!(limiter.event("b", t0 + ms(i * 1000 + 1)).0);
+            assert!(limiter.event(["a", "a"], PER_SECOND, t0 + ms(i * 1000)).0);
+            assert!(
+                limiter
+                    .event(["b", "b"], PER_SECOND, t0 + ms(i * 1000 + 1))
+                    .0
+            );
         }
     }
 
@@ -414,21 +485,56 @@ mod tests {
         let limiter = Limiter::new();
         let t0 = Instant::now();
         for i in 0..10 {
-            limiter.event("x", t0 + ms(i));
+            limiter.event(["x", "x"], PER_SECOND, t0 + ms(i));
         }
-        let (print, note) = limiter.event("x", t0 + ms(3000));
-        assert_eq!(note, Some(summary("x", 7)));
+        let (print, note) =
+            limiter.event(["x", "x"], PER_SECOND, t0 + ms(3000));
+        assert_eq!(note, Some(summary(["x", "x"], 7)));
         assert!(print, "the flood is over: lines print again");
-        assert!(limiter.event("x", t0 + ms(3001)).0);
+        assert!(limiter.event(["x", "x"], PER_SECOND, t0 + ms(3001)).0);
+    }
+
+    #[test]
+    fn pending_summaries_can_be_had_at_once() {
+        let limiter = Limiter::new();
+        let t0 = Instant::now();
+        for i in 0..100 {
+            limiter.event(["stray", "stray"], PER_SECOND, t0 + ms(i));
+        }
+        assert!(limiter.due(t0 + ms(100)).is_empty(), "not due yet");
+        let n = 100 - u64::from(PER_SECOND);
+        assert_eq!(limiter.all_pending(), [summary(["stray", "stray"], n)]);
+        assert!(limiter.all_pending().is_empty(), "counted once");
+    }
+
+    #[test]
+    fn counted_events_print_only_summaries() {
+        let limiter = Limiter::new();
+        let t0 = Instant::now();
+        let mut lines = 0;
+        // 3,000 drops within 3 s: no line each, a summary now and then.
+        for i in 0..3000 {
+            let now = t0 + ms(i);
+            let (print, summary) =
+                limiter.event(["dropped", "dropped"], 0, now);
+            assert!(!print);
+            lines += usize::from(summary.is_some());
+            lines += limiter.due(now).len();
+        }
+        let due = limiter.due(t0 + ms(4100));
+        assert_eq!(due.len(), 1, "{due:?}");
+        // Shorter than SUMMARY_EVERY: one summary at the end, with all.
+        assert_eq!(lines, 0);
+        assert_eq!(due, [summary(["dropped", "dropped"], 3000)]);
     }
 
     #[test]
     fn notes_name_the_count_in_both_languages() {
         assert_eq!(skipped_note(3), "……省略了 3 行输出 / 3 lines skipped");
-        let text = summary("accept()", 12);
+        let text = summary(["accept()", "accept()"], 12);
         assert!(text.contains("12 条") && text.contains("12 more"), "{text}");
         assert_eq!(
-            summary("已满 / full", 2),
+            summary(["已满", "full"], 2),
             "……另有 2 条同类消息未显示（已满）/ 2 more like this not shown (full)"
         );
     }

@@ -63,7 +63,7 @@ fn show(mut block: String) {
 }
 
 /// The block for one socket call: a header line, then hex and text rows.
-pub fn dump(arrow: char, peer: SocketAddr, bytes: &[u8]) -> String {
+pub(crate) fn dump(arrow: char, peer: SocketAddr, bytes: &[u8]) -> String {
     let mut out = format!("{arrow} {peer}  {} bytes", bytes.len());
     if bytes.is_empty() {
         out += if arrow == '←' {

@@ -1,167 +1,109 @@
-//! 用法错误和帮助文字的排版，所有程序共用。
+//! 用法错误和帮助的排版，所有程序共用（由 [`crate::cli`] 调用）。
 //!
-//! Usage errors and the layout of `--help`, shared by every program's
-//! parser (the socket programs' in [`crate::cli`], the HTTP programs' own):
-//!
-//! - a usage error is a Chinese line, an English line, and a line naming
-//!   `--help`; what was wrong is quoted (escaped, so an argument cannot
-//!   retitle the terminal), and a near miss gets "did you mean";
-//! - `--help` has the conventional layout (`Usage:`, `Arguments:`,
-//!   `Options:`, `<VALUE>` placeholders), each entry a Chinese line then
-//!   an English line, defaults written out in both;
-//! - the program is named as it was started: `cargo run -p NAME --` under
-//!   cargo, the binary's name otherwise.
+//! A usage error is a Chinese line, an English line and a line naming
+//! `--help`; the bad value is quoted and escaped, a near miss gets "did you
+//! mean", and the exit status is 2. `--help` lists each entry in both
+//! languages. The program is named as it was started: `cargo run -p NAME
+//! --` under cargo, the binary's name otherwise.
 
 use std::ffi::OsStr;
-use std::fmt;
-use std::io::{self, Write};
 use std::path::Path;
-use std::process;
 
 use crate::escape_control;
+use crate::explain::Bilingual;
 
-/// 一个用法错误：中文一句，英文一句。
-///
-/// A usage error: what was wrong, in Chinese and in English.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Usage {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Usage {
-    /// 由中文、英文两句组成。
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Usage {
-            zh: zh.into(),
-            en: en.into(),
+/// 把 lexopt 的错误说成中英两句；`known` 是本程序的选项，用来猜“你是想写”。
+pub(crate) fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Bilingual {
+    use lexopt::Error as E;
+    let escaped = |text: &str| escape_control(text).into_owned();
+    if let E::Custom(inner) = err {
+        match inner.downcast::<Bilingual>() {
+            Ok(said) => return *said, // our own message, already in two
+            Err(other) => {
+                return Bilingual::new(
+                    escaped(&other.to_string()),
+                    escaped(&other.to_string()),
+                );
+            }
         }
     }
-
-    /// 把 lexopt 的错误说成中英两句。
-    ///
-    /// A lexopt error in both languages. `known` lists the options the
-    /// program accepts (`--port`…), for "did you mean".
-    pub fn from_lexopt(err: lexopt::Error, known: &[&str]) -> Self {
-        use lexopt::Error as E;
-        match err {
-            E::MissingValue {
-                option: Some(option),
-            } => {
-                let option = escape_control(&option).into_owned();
-                Usage::new(
-                    format!("选项 {option} 后面缺少值，写成 {option} 值"),
-                    format!("missing value for option {option}"),
-                )
-            }
-            E::MissingValue { option: None } => {
-                Usage::new("缺少一个值", "a value is missing")
-            }
-            E::UnexpectedOption(option) => {
-                let shown = quote(OsStr::new(&option));
-                let (zh_hint, en_hint) = hint(&option, known);
-                Usage::new(
-                    format!("不认识的选项 {shown}{zh_hint}"),
-                    format!("unknown option {shown}{en_hint}"),
-                )
-            }
-            E::UnexpectedArgument(value) => {
-                let shown = quote(&value);
-                let word = format!("--{}", value.to_string_lossy());
-                let (zh_hint, en_hint) = match suggest(&word, known) {
-                    Some(_) => hint(&word, known),
-                    None => (
-                        "：本程序用不到它（选项以 -- 开头）".to_string(),
-                        ": this program takes no such argument".to_string(),
-                    ),
-                };
-                Usage::new(
-                    format!("多余的参数 {shown}{zh_hint}"),
-                    format!("unexpected argument {shown}{en_hint}"),
-                )
-            }
-            E::UnexpectedValue { option, value } => {
-                let option = escape_control(&option).into_owned();
-                let value = quote(&value);
-                Usage::new(
-                    format!("选项 {option} 不带值，却收到了 {value}"),
-                    format!("option {option} takes no value, got {value}"),
-                )
-            }
-            E::ParsingFailed { value, error } => {
-                let value = quote(OsStr::new(&value));
-                let error = escape_control(&error.to_string()).into_owned();
-                Usage::new(
-                    format!("无法理解 {value}：{error}"),
-                    format!("cannot parse {value}: {error}"),
-                )
-            }
-            E::NonUnicodeValue(value) => {
-                let value = quote(&value);
-                Usage::new(
-                    format!(
-                        "参数 {value} 不是合法的 Unicode 文字（终端的编码设置对吗？）"
-                    ),
-                    format!("argument {value} is not valid Unicode"),
-                )
-            }
-            E::Custom(inner) => match inner.downcast::<Usage>() {
-                Ok(usage) => *usage,
-                Err(other) => Usage::from_text(&other.to_string()),
-            },
+    let (zh, en) = match err {
+        E::MissingValue {
+            option: Some(option),
+        } => {
+            let option = escaped(&option);
+            let zh = format!("选项 {option} 后面缺少值，写成 {option} 值");
+            (zh, format!("missing value for option {option}"))
         }
-    }
-
-    /// 从“中文\n英文”或“中文 / English”得到两句。
-    ///
-    /// A message written as two lines, or as `中文 / English` on one.
-    pub fn from_text(text: &str) -> Self {
-        match text.split_once('\n').or_else(|| text.split_once(" / ")) {
-            Some((zh, en)) => Usage::new(zh.trim(), en.trim()),
-            None => Usage::new(text, text),
+        E::UnexpectedOption(option) => {
+            let (shown, [zh, en]) =
+                (quote(option.as_ref()), hint(&option, known));
+            (
+                format!("不认识的选项 {shown}{zh}"),
+                format!("unknown option {shown}{en}"),
+            )
         }
+        E::UnexpectedArgument(value) => {
+            let shown = quote(&value);
+            let word = format!("--{}", value.to_string_lossy());
+            let [zh, en] = match suggest(&word, known) {
+                Some(_) => hint(&word, known),
+                None => [
+                    "：本程序用不到它（选项以 -- 开头）".into(),
+                    ": this program takes no such argument".into(),
+                ],
+            };
+            (
+                format!("多余的参数 {shown}{zh}"),
+                format!("unexpected argument {shown}{en}"),
+            )
+        }
+        E::UnexpectedValue { option, value } => {
+            let (option, value) = (escaped(&option), quote(&value));
+            let zh = format!("选项 {option} 不带值，却收到了 {value}");
+            (zh, format!("option {option} takes no value, got {value}"))
+        }
+        E::NonUnicodeValue(value) => {
+            let value = quote(&value);
+            let zh = "不是合法的 Unicode 文字（终端的编码设置对吗？）";
+            let en = "is not valid Unicode";
+            (
+                format!("参数 {value} {zh}"),
+                format!("argument {value} {en}"),
+            )
+        }
+        // What the table never asks lexopt for (`parse()`, a value with
+        // no option before it), or a plain message: shown as lexopt says it.
+        other => (escaped(&other.to_string()), escaped(&other.to_string())),
+    };
+    Bilingual::new(zh, en)
+}
+
+impl From<Bilingual> for lexopt::Error {
+    fn from(said: Bilingual) -> Self {
+        lexopt::Error::Custom(Box::new(said))
     }
 }
 
-impl fmt::Display for Usage {
-    /// The two lines, Chinese first.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.zh, self.en)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-impl From<Usage> for lexopt::Error {
-    fn from(usage: Usage) -> Self {
-        lexopt::Error::Custom(Box::new(usage))
-    }
-}
-
-/// 给值加上引号，并转义控制字符。
-///
-/// `"value"`, quoted as Rust quotes it, with every control character and
-/// bidirectional mark escaped.
+/// 给值加上引号，并转义控制字符和双向控制符：`"a\u{1b}"`。
 pub fn quote(value: &OsStr) -> String {
     escape_control(&format!("{value:?}")).into_owned()
 }
 
 /// "did you mean --port?" for `word`, in both languages, or nothing.
-fn hint(word: &str, known: &[&str]) -> (String, String) {
+fn hint(word: &str, known: &[&str]) -> [String; 2] {
     match suggest(word, known) {
-        Some(near) => (
+        Some(near) => [
             format!("，你是想写 {near} 吗？"),
             format!("; did you mean {near}?"),
-        ),
-        None => (String::new(), String::new()),
+        ],
+        None => Default::default(),
     }
 }
 
-/// 和写错的选项最接近的已知选项。
-///
-/// The known option nearest to `word`, if at most 2 edits away.
-/// Short options (`-x`) get none: every one is near every other.
-pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+/// The long option nearest to `word`; short ones (`-x`) get none: every
+/// one is near every other.
+fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     if !word.starts_with("--") || word.len() < 4 {
         return None;
     }
@@ -174,71 +116,60 @@ pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     nearest(word, &long)
 }
 
-/// 和 `word` 最接近的候选（最多差两个字母）。
-///
-/// The candidate nearest to `word` (case ignored), if at most 2 edits
-/// away: for "did you mean".
+/// 和 `word` 最接近的候选（不分大小写，最多差两个字母），用于“你是想写”。
 pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (distance(&word, &c.to_lowercase()), *c))
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    let distance = |candidate: &str| {
+        // Levenshtein distance, one row at a time.
+        let mut row: Vec<usize> = (0..=word.len()).collect();
+        for (i, c) in candidate.to_lowercase().chars().enumerate() {
+            let mut diagonal = std::mem::replace(&mut row[0], i + 1);
+            for (j, w) in word.iter().enumerate() {
+                let substitute = diagonal + usize::from(c != *w);
+                diagonal = row[j + 1];
+                row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+            }
+        }
+        row[word.len()]
+    };
+    let scored = candidates.iter().map(|c| (distance(c), *c));
+    scored
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
-/// 不带值的选项却带了值（`--help=x`）：用法错误。
-///
-/// `--help=x`: an option that takes no value was given one. Call it in
-/// the arm of an option that returns at once (`--help`, `--version`);
-/// lexopt itself reports the others when it reads the next argument.
-pub fn reject_value(
+/// `--help=x`: lexopt reports a value given to a switch only when it reads
+/// the next argument, so the options that return at once check here.
+pub(crate) fn reject_value(
     parser: &mut lexopt::Parser,
     option: &str,
 ) -> Result<(), lexopt::Error> {
     match parser.optional_value() {
-        Some(value) => Err(lexopt::Error::UnexpectedValue {
-            option: option.to_string(),
-            value,
-        }),
+        Some(value) => {
+            let option = option.to_string();
+            Err(lexopt::Error::UnexpectedValue { option, value })
+        }
         None => Ok(()),
     }
 }
 
 /// 程序是怎样启动的：`cargo run -p NAME --`，或直接运行的程序名。
 ///
-/// How to start this program again, as it was started: `cargo run -p NAME
-/// --` when cargo ran it (cargo sets `CARGO` and `CARGO_PKG_NAME` for the
-/// program it runs), otherwise the name of the binary. `name` is the crate
-/// name, possibly followed by more (`tcp-server --example 1-accept`).
-pub fn invocation(name: &str) -> String {
+/// Cargo sets `CARGO` and `CARGO_PKG_NAME` for the program it runs. `name`
+/// is the crate name, possibly with more (`tcp-server --example 1-accept`).
+pub(crate) fn invocation(name: &str) -> String {
     let package = std::env::var_os("CARGO_PKG_NAME")
         .filter(|_| std::env::var_os("CARGO").is_some());
-    let arg0 = std::env::args_os().next();
-    started_as(name, package.as_deref(), arg0.as_deref())
+    started_as(
+        name,
+        package.as_deref(),
+        std::env::args_os().next().as_deref(),
+    )
 }
 
-/// 同 [`invocation`]，但环境由参数给出（便于测试）。
-///
 /// [`invocation`], given the package cargo ran (if any) and `argv[0]`.
-pub fn started_as(
+pub(crate) fn started_as(
     name: &str,
     cargo_ran: Option<&OsStr>,
     arg0: Option<&OsStr>,
@@ -247,125 +178,96 @@ pub fn started_as(
     if cargo_ran.is_some_and(|p| p == package) {
         return format!("cargo run -p {name} --");
     }
-    let binary = arg0.and_then(|arg0| {
-        let file = Path::new(arg0).file_name()?.to_string_lossy().into_owned();
-        let file = match file.strip_suffix(".exe") {
-            Some(stem) if cfg!(windows) => stem.to_string(),
-            _ => file,
-        };
-        Some(escape_control(&file).into_owned())
-    });
-    binary
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| package.to_string())
+    let file = arg0.and_then(|arg0| Path::new(arg0).file_name());
+    let file = file
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = match file.strip_suffix(".exe") {
+        Some(stem) if cfg!(windows) => stem.to_string(),
+        _ => file,
+    };
+    match file.is_empty() {
+        true => package.to_string(),
+        false => escape_control(&file).into_owned(),
+    }
 }
 
-/// 打印用法错误，以状态 2 退出。
-///
-/// Prints a usage error (its two lines, then where to find the help) and
-/// exits with status 2. `message` is [`Usage`]'s two lines, or one line
-/// `中文 / English`.
-pub fn exit(name: &str, message: &str) -> ! {
-    let usage = Usage::from_text(message);
-    let _ = writeln!(
-        io::stderr(),
-        "用法错误：{}\nusage error: {}\n全部选项见 / see: {} --help",
-        usage.zh,
-        usage.en,
-        invocation(name)
+/// 打印用法错误（两种语言，再说帮助在哪），以状态 2 退出。
+pub fn exit(name: &str, wrong: &Bilingual) -> ! {
+    let program = invocation(name);
+    let (zh, en) = (&wrong.zh, &wrong.en);
+    crate::eprintln!(
+        "用法错误：{zh}\nusage error: {en}\n全部选项见 / see: {program} --help"
     );
-    process::exit(2)
+    std::process::exit(2)
 }
 
-/// 帮助里的一项：选项（或参数）、中文说明、英文说明。
-///
-/// One entry of `--help`: the option as written (`--port <PORT>`), what it
-/// does in Chinese and in English.
-#[derive(Clone, Debug)]
-pub struct Entry {
+/// 帮助里的一项：写法（`--port <PORT>`）、中文说明、英文说明，各带默认值。
+pub(crate) struct Entry {
     pub flags: String,
-    pub zh: String,
-    pub en: String,
+    zh: String,
+    en: String,
 }
 
 impl Entry {
-    /// 一项：选项的写法、中文说明、英文说明。
     pub fn new(
-        flags: impl Into<String>,
-        zh: impl Into<String>,
-        en: impl Into<String>,
+        flags: &str,
+        zh: &str,
+        en: &str,
+        default: Option<(&str, &str)>,
     ) -> Self {
+        let (zh, en) = match default {
+            Some((dz, de)) => (
+                format!("{zh}（默认：{dz}）"),
+                format!("{en} [default: {de}]"),
+            ),
+            None => (zh.to_string(), en.to_string()),
+        };
         Entry {
-            flags: flags.into(),
-            zh: zh.into(),
-            en: en.into(),
+            flags: flags.to_string(),
+            zh,
+            en,
         }
     }
-
-    /// 加上默认值，中英文都写。
-    ///
-    /// The same entry with its default written out in both languages.
-    pub fn default(
-        mut self,
-        zh: impl fmt::Display,
-        en: impl fmt::Display,
-    ) -> Self {
-        self.zh += &format!("（默认：{zh}）");
-        self.en += &format!(" [default: {en}]");
-        self
-    }
 }
 
-/// 帮助里列出的全部选项名。
-///
-/// The long options among `entries` (`--port`, `--help`…).
-pub fn known(entries: &[Entry]) -> Vec<&str> {
-    entries
-        .iter()
-        .flat_map(|e| e.flags.split([',', ' ']))
-        .filter(|word| word.starts_with('-'))
-        .collect()
+/// The long and short options among `entries` (`--port`, `-h`…).
+pub(crate) fn known(entries: &[Entry]) -> Vec<&str> {
+    let words = entries.iter().flat_map(|e| e.flags.split([',', ' ']));
+    words.filter(|word| word.starts_with('-')).collect()
 }
 
-/// 排好版的帮助文字。
-///
-/// The help text: `about`, the usage line (`program`, from
-/// [`invocation`], then `usage`), the arguments and options, then `after`
-/// (examples), each entry a Chinese line and an English line.
-pub fn help(
+/// The help text: `about`, the usage line, the arguments and options (a
+/// Chinese line and an English line each), then `after` (examples).
+pub(crate) fn help(
     about: &str,
-    program: &str,
     usage: &str,
     arguments: &[Entry],
     options: &[Entry],
     after: &str,
 ) -> String {
-    let width = arguments
-        .iter()
-        .chain(options)
-        .map(|e| e.flags.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(22)
-        + 5;
-    let mut text = format!("{about}\n\n用法 / Usage: {program} {usage}\n");
-    for (title, entries) in [
+    let all = arguments.iter().chain(options);
+    let width = all.map(|e| e.flags.chars().count()).max().unwrap_or(0);
+    let width = width.min(22) + 5;
+    let mut text = format!("{about}\n\n用法 / Usage: {usage}\n");
+    let sections = [
         ("参数 / Arguments:", arguments),
         ("选项 / Options:", options),
-    ] {
-        if entries.is_empty() {
-            continue;
-        }
+    ];
+    for (title, entries) in sections.iter().filter(|(_, e)| !e.is_empty()) {
         text += &format!("\n{title}\n");
-        for entry in entries {
+        for entry in entries.iter() {
             let flags = format!("  {}", entry.flags);
-            let pad = width.saturating_sub(flags.chars().count()).max(1);
-            if flags.chars().count() >= width {
-                text += &format!("{flags}\n{:width$}{}\n", "", entry.zh);
-            } else {
-                text += &format!("{flags}{:pad$}{}\n", "", entry.zh);
+            let used = flags.chars().count();
+            let (zh, en) = (&entry.zh, &entry.en);
+            match used >= width {
+                true => text += &format!("{flags}\n{:width$}{zh}\n", ""),
+                false => {
+                    text +=
+                        &format!("{flags}{:pad$}{zh}\n", "", pad = width - used)
+                }
             }
-            text += &format!("{:width$}{}\n", "", entry.en);
+            text += &format!("{:width$}{en}\n", "");
         }
     }
     if !after.is_empty() {
@@ -378,128 +280,20 @@ pub fn help(
 mod tests {
     use super::*;
 
-    const KNOWN: &[&str] = &["--host", "--port", "--trace", "--help", "-h"];
-
-    fn usage(args: &[&str]) -> Usage {
-        let mut parser = lexopt::Parser::from_args(args);
-        let result = (|| -> Result<(), lexopt::Error> {
-            use lexopt::prelude::*;
-            while let Some(arg) = parser.next()? {
-                match arg {
-                    Long("help") => reject_value(&mut parser, "--help")?,
-                    Long("port") => {
-                        parser.value()?;
-                    }
-                    Long("trace") => {}
-                    _ => return Err(arg.unexpected()),
-                }
-            }
-            Ok(())
-        })();
-        Usage::from_lexopt(result.unwrap_err(), KNOWN)
-    }
-
-    #[test]
-    fn near_misses_get_did_you_mean() {
-        let u = usage(&["--prot"]);
-        assert_eq!(u.zh, "不认识的选项 \"--prot\"，你是想写 --port 吗？");
-        assert_eq!(u.en, "unknown option \"--prot\"; did you mean --port?");
-        assert!(usage(&["--tarce"]).en.ends_with("did you mean --trace?"));
-        assert!(usage(&["--hots=x"]).en.ends_with("did you mean --host?"));
-        let far = usage(&["--verbose"]);
-        assert_eq!(far.en, "unknown option \"--verbose\"");
-        let u = usage(&["-x"]);
-        assert_eq!(u.zh, "不认识的选项 \"-x\"");
-    }
-
-    #[test]
-    fn each_lexopt_error_in_both_languages() {
-        let u = usage(&["--port"]);
-        assert_eq!(u.zh, "选项 --port 后面缺少值，写成 --port 值");
-        assert_eq!(u.en, "missing value for option --port");
-        let u = usage(&["extra"]);
-        assert!(u.zh.starts_with("多余的参数 \"extra\"："), "{}", u.zh);
-        assert!(u.en.starts_with("unexpected argument \"extra\""));
-        let u = usage(&["port"]);
-        assert!(u.en.ends_with("did you mean --port?"), "{}", u.en);
-        let u = usage(&["--help=x"]);
-        assert_eq!(u.zh, "选项 --help 不带值，却收到了 \"x\"");
-        assert_eq!(u.en, "option --help takes no value, got \"x\"");
-        let u = usage(&["--trace=1"]);
-        assert_eq!(u.en, "option --trace takes no value, got \"1\"");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn non_unicode_is_quoted_escaped() {
-        use std::ffi::OsString;
-        use std::os::unix::ffi::OsStringExt;
-        let bad = OsString::from_vec(b"a\xff\x1b".to_vec());
-        let u = Usage::from_lexopt(lexopt::Error::NonUnicodeValue(bad), KNOWN);
-        assert_eq!(u.en, "argument \"a\\xFF\\u{1b}\" is not valid Unicode");
-        assert!(u.zh.starts_with("参数 \"a\\xFF\\u{1b}\" 不是合法的 Unicode"));
-    }
-
-    #[test]
-    fn hostile_text_is_escaped() {
-        let u = usage(&["--\u{202e}x\u{1b}"]);
-        assert!(!u.zh.contains('\u{202e}') && !u.zh.contains('\u{1b}'));
-        assert!(u.en.contains("\\u{202e}"), "{}", u.en);
-    }
-
-    #[test]
-    fn our_own_messages_pass_through() {
-        let own = Usage::new("中文", "English");
-        let back = Usage::from_lexopt(own.clone().into(), KNOWN);
-        assert_eq!(back, own);
-        let text: lexopt::Error = "甲 / a".into();
-        assert_eq!(Usage::from_lexopt(text, KNOWN), Usage::new("甲", "a"));
-    }
-
     #[test]
     fn named_as_started() {
         let bin = Some(OsStr::new("/x/target/debug/tcp-client"));
         let cargo = Some(OsStr::new("tcp-client"));
-        assert_eq!(
-            started_as("tcp-client", cargo, bin),
-            "cargo run -p tcp-client --"
-        );
-        assert_eq!(started_as("tcp-client", None, bin), "tcp-client");
-        let other = Some(OsStr::new("chapter-tests"));
-        assert_eq!(started_as("tcp-client", other, bin), "tcp-client");
-        assert_eq!(started_as("tcp-client", None, None), "tcp-client");
+        let named = |cargo, arg0| started_as("tcp-client", cargo, arg0);
+        assert_eq!(named(cargo, bin), "cargo run -p tcp-client --");
+        assert_eq!(named(None, bin), "tcp-client");
+        assert_eq!(named(Some(OsStr::new("chapter-tests")), bin), "tcp-client");
+        assert_eq!(named(None, None), "tcp-client");
         let example = Some(OsStr::new("/x/examples/1-accept"));
-        assert_eq!(
-            started_as("tcp-server --example 1-accept", None, example),
-            "1-accept"
-        );
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(distance("--prot", "--port"), 2);
-        assert_eq!(distance("--port", "--port"), 0);
-        assert_eq!(distance("--hst", "--host"), 1);
-        assert_eq!(distance("", "ab"), 2);
-    }
-
-    #[test]
-    fn help_layout() {
-        let options = [
-            Entry::new("--port <PORT>", "端口", "the port")
-                .default(10000, 10000),
-            Entry::new("-i, --interactive", "逐行读", "read lines"),
-        ];
-        let text = help("about", "x", "[OPTIONS]", &[], &options, "例子");
-        let want = "about\n\n\
-            用法 / Usage: x [OPTIONS]\n\n\
-            选项 / Options:\n  \
-            --port <PORT>       端口（默认：10000）\n                      \
-            the port [default: 10000]\n  \
-            -i, --interactive   逐行读\n                      \
-            read lines\n\n\
-            例子";
-        assert_eq!(text, want);
-        assert_eq!(known(&options), ["--port", "-i", "--interactive"]);
+        let stage = "tcp-server --example 1-accept";
+        assert_eq!(started_as(stage, None, example), "1-accept");
+        let cargo = Some(OsStr::new("tcp-server"));
+        let shown = started_as(stage, cargo, example);
+        assert_eq!(shown, "cargo run -p tcp-server --example 1-accept --");
     }
 }

@@ -82,9 +82,13 @@ fn check_port(args: &Args) {
     let url = escape_control(&args.url);
     common::usage::exit(
         args.spec.name,
-        &format!(
-            "网址 {url} 的端口 {port} 不对：端口是 1 到 65535 的数，如 http://127.0.0.1:8000/\n\
-             {url}: port {port} is out of range: a port is 1 to 65535, e.g. http://127.0.0.1:8000/"
+        &common::Bilingual::new(
+            format!(
+                "网址 {url} 的端口 {port} 不对：端口是 1 到 65535 的数，如 http://127.0.0.1:8000/"
+            ),
+            format!(
+                "{url}: port {port} is out of range: a port is 1 to 65535, e.g. http://127.0.0.1:8000/"
+            ),
         ),
     )
 }

@@ -14,12 +14,12 @@ pub mod charset;
 pub mod cli;
 pub mod explain;
 
-use std::io::{self, BufWriter, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use common::escape_control;
+use common::{Bilingual, eprintln, escape_control, output};
 use encoding_rs::{CoderResult, Encoding};
 use ureq::config::Config;
 use ureq::http::header::CONTENT_ENCODING;
@@ -168,10 +168,7 @@ pub fn followed(
         Err(err) => (agent.fetched(), Err(err)),
     };
     for hop in hops.iter().skip(1) {
-        note_line(&format!(
-            "重定向 / redirect → {}",
-            escape_control(&hop.to_string())
-        ));
+        eprintln!("重定向 / redirect → {}", escape_control(&hop.to_string()));
     }
     answer.map_err(|err| {
         let last = hops.last().map_or(args.url.clone(), Uri::to_string);
@@ -289,27 +286,22 @@ pub fn header_text(value: &HeaderValue) -> String {
 /// wonder about (a charset, a cut, a compression not undone). The body is
 /// decoded and written piece by piece, so memory stays near its size.
 pub fn print_body(req: &Response<Body>, data: &Page) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let note = match write_page(&mut out, req, data).and_then(|n| {
-        out.flush()?;
-        Ok(n)
-    }) {
-        Ok(note) => note,
-        // A reader that went away (`| head`) is no error.
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => return Ok(()),
-        Err(e) => return Err(e),
+    // A reader that went away (`| head`) is no error: nothing more to say.
+    let printed = output::print_all(|mut out| write_page(&mut out, req, data));
+    let Some(note) = printed? else {
+        return Ok(());
     };
 
     // What happened on the way, after the page so that it stays in view.
-    if let Some((zh, en)) = note {
-        self::note(&zh, &en);
+    if let Some(note) = note {
+        self::note(&note);
     }
     if data.cut {
         let mb = BODY_LIMIT / (1024 * 1024);
-        self::note(
-            &format!("正文超过 {mb} MB，只显示了前 {mb} MB"),
-            &format!("the body is longer than {mb} MB and was cut"),
-        );
+        self::note(&Bilingual::new(
+            format!("正文超过 {mb} MB，只显示了前 {mb} MB"),
+            format!("the body is longer than {mb} MB and was cut"),
+        ));
     }
     Ok(())
 }
@@ -318,7 +310,7 @@ fn write_page(
     out: &mut impl Write,
     req: &Response<Body>,
     data: &Page,
-) -> io::Result<Option<(String, String)>> {
+) -> io::Result<Option<Bilingual>> {
     if let Some(encoding) = &data.compressed {
         let encoding = escape_control(encoding);
         let n = data.bytes.len();
@@ -326,7 +318,7 @@ fn write_page(
             out,
             "（压缩过的正文 {n} 字节，不显示 / compressed body, {n} bytes, not shown）"
         )?;
-        return Ok(Some((
+        return Ok(Some(Bilingual::new(
             format!(
                 "正文是用 {encoding} 压缩的（Content-Encoding: {encoding}），本程序不会解压它，所以没有显示；\
                  本程序会解压 gzip 和 deflate"
@@ -372,7 +364,7 @@ pub fn write_body(
     out: &mut impl Write,
     kind: &BodyKind,
     body: &[u8],
-) -> io::Result<Option<(String, String)>> {
+) -> io::Result<Option<Bilingual>> {
     let mime = kind
         .mime
         .map(|m| m.trim().to_ascii_lowercase())
@@ -393,8 +385,8 @@ pub fn write_body(
         return Ok(None);
     }
     let name = encoding.name();
-    let (zh, en) = match source {
-        charset::Source::Guess => (
+    let note = match source {
+        charset::Source::Guess => Bilingual::new(
             format!(
                 "正文没有声明字符集，也不是 UTF-8；猜测是 {name}，按它解码（chardetng）"
             ),
@@ -409,13 +401,13 @@ pub fn write_body(
                 charset::Source::Meta => "<meta>",
                 _ => "default",
             };
-            (
+            Bilingual::new(
                 format!("正文按 {name} 解码（依据 {from}）"),
                 format!("body decoded as {name} (from {from})"),
             )
         }
     };
-    Ok(Some((zh, en)))
+    Ok(Some(note))
 }
 
 /// Decodes `body` in `encoding` (a BOM, if any, wins) and writes it
@@ -527,13 +519,8 @@ pub fn printable(text: &str) -> String {
 }
 
 /// One line on stderr, Chinese then English.
-fn note(zh: &str, en: &str) {
-    note_line(&format!("提示：{zh} / note: {en}"));
-}
-
-/// A line on stderr; a closed stderr is no reason to stop.
-fn note_line(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
+fn note(note: &Bilingual) {
+    eprintln!("提示：{} / note: {}", note.zh, note.en);
 }
 
 #[cfg(test)]
@@ -569,10 +556,7 @@ mod tests {
         assert!(inflate(b"not compressed at all").is_err());
     }
 
-    fn body(
-        kind: BodyKind,
-        bytes: &[u8],
-    ) -> (String, Option<(String, String)>) {
+    fn body(kind: BodyKind, bytes: &[u8]) -> (String, Option<Bilingual>) {
         let mut out = Vec::new();
         let note = write_body(&mut out, &kind, bytes).unwrap();
         (String::from_utf8(out).unwrap(), note)
@@ -611,7 +595,7 @@ mod tests {
         let bytes = encoding_rs::GBK.encode("中文网页").0;
         let (text, note) = body(typed("text/html", Some("gb2312")), &bytes);
         assert_eq!(text, "中文网页");
-        assert!(note.is_some_and(|(_, en)| en.contains("GBK")));
+        assert!(note.is_some_and(|note| note.en.contains("GBK")));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use common::eprintln; // 同 std 的 eprintln!，但 stderr 被关掉时不 panic
 use common::explain::{self, explained};
 use common::trace::Trace;
-use common::{BUFFER_SIZE, escape_control};
+use common::{BUFFER_SIZE, Bilingual, escape_control, output};
 
 use cli::Args;
 use url::Url;
@@ -153,10 +153,9 @@ fn print_answer(answer: &[u8], cut: bool) -> io::Result<()> {
     }
     let mut notes = Vec::new();
     match body {
-        None => notes.push((
-            "没有收到响应头后面的空行：回答不完整".to_string(),
-            "the blank line after the headers never came: the answer is incomplete"
-                .to_string(),
+        None => notes.push(Bilingual::new(
+            "没有收到响应头后面的空行：回答不完整",
+            "the blank line after the headers never came: the answer is incomplete",
         )),
         Some(body) => {
             out.push('\n');
@@ -164,16 +163,17 @@ fn print_answer(answer: &[u8], cut: bool) -> io::Result<()> {
             notes.extend(what_a_library_does(&head, body));
         }
     }
-    write_stdout(&out)?;
+    // 原样打印回答；读的一方走了（`| head`）不算错。
+    output::print_all(|stdout| stdout.write_all(out.as_bytes()))?;
     if cut {
         let mb = MAX_ANSWER / (1024 * 1024);
-        notes.push((
+        notes.push(Bilingual::new(
             format!("回答超过 {mb} MB，只收了前 {mb} MB"),
             format!("the answer is longer than {mb} MB and was cut"),
         ));
     }
-    for (zh, en) in notes {
-        eprintln!("提示：{zh} / note: {en}");
+    for note in notes {
+        eprintln!("提示：{} / note: {}", note.zh, note.en);
     }
     Ok(())
 }
@@ -264,23 +264,21 @@ fn body_text(body: &[u8], encoding: Option<&str>) -> String {
 }
 
 /// 对照 http-get：这个回答里有哪些事是 urllib/ureq 会替我们做的。
-fn what_a_library_does(head: &str, body: &[u8]) -> Vec<(String, String)> {
+fn what_a_library_does(head: &str, body: &[u8]) -> Vec<Bilingual> {
     let mut notes = Vec::new();
     let chunked = header(head, "transfer-encoding")
         .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
     if chunked {
-        notes.push((
+        notes.push(Bilingual::new(
             "正文是分块发送的（chunked）：每块前一行是十六进制的长度，0 表示结束；\
-             http-get 会把块拼回原文"
-                .to_string(),
+             http-get 会把块拼回原文",
             "the body came in chunks: a hex length line before each, 0 at the \
-             end; http-get joins them"
-                .to_string(),
+             end; http-get joins them",
         ));
     }
     if let Some(encoding) = header(head, "content-encoding") {
         let encoding = escape_control(encoding);
-        notes.push((
+        notes.push(Bilingual::new(
             format!("正文是压缩过的（{encoding}）：http-get 会自动解压"),
             format!("the body is compressed ({encoding}): http-get undoes it"),
         ));
@@ -290,7 +288,7 @@ fn what_a_library_does(head: &str, body: &[u8]) -> Vec<(String, String)> {
         (status.starts_with('3'), header(head, "location"))
     {
         let to = escape_control(to);
-        notes.push((
+        notes.push(Bilingual::new(
             format!("服务器要求跳转到 {to}（重定向）：http-get 会自动跟过去"),
             format!("a redirect to {to}: http-get follows it by itself"),
         ));
@@ -299,7 +297,7 @@ fn what_a_library_does(head: &str, body: &[u8]) -> Vec<(String, String)> {
     if !binary && std::str::from_utf8(body).is_err() {
         let kind = header(head, "content-type").unwrap_or("?");
         let kind = escape_control(kind);
-        notes.push((
+        notes.push(Bilingual::new(
             format!(
                 "正文不是 UTF-8（Content-Type: {kind}），解不开的字节显示为 �；\
                  http-get 会按网页声明的字符集（如 GBK）解码"
@@ -311,18 +309,6 @@ fn what_a_library_does(head: &str, body: &[u8]) -> Vec<(String, String)> {
         ));
     }
     notes
-}
-
-/// Writes the page to stdout; a closed stdout (`| head`) is not an error.
-fn write_stdout(text: &str) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
 }
 
 /// 找不到主机（DNS 查不到）。
@@ -454,12 +440,14 @@ mod tests {
         let head = "HTTP/1.1 301 Moved\r\nLocation: /new\r\n\
                     Transfer-Encoding: chunked\r\nContent-Encoding: gzip";
         let notes = what_a_library_does(head, b"");
-        let all: String =
-            notes.iter().map(|(zh, en)| zh.clone() + en).collect();
+        let all: String = notes
+            .iter()
+            .map(|note| note.zh.clone() + &note.en)
+            .collect();
         for word in ["chunked", "gzip", "/new"] {
             assert!(all.contains(word), "{word}: {all}");
         }
         let gbk = what_a_library_does("HTTP/1.1 200 OK", b"\xd6\xd0\xce\xc4");
-        assert!(gbk[0].1.contains("not UTF-8"));
+        assert!(gbk[0].en.contains("not UTF-8"));
     }
 }

@@ -14,23 +14,22 @@
 //! 全部选项见 `cargo run -p tcp-client -- --help`。
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::process::ExitCode;
 
-use common::cli::{Args, Spec};
+use common::cli::{self, Messages, Net, Program, Side};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
-use common::trace::Trace;
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain};
+use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, trace::Trace};
 use socket2::{Domain, Socket, Type};
 
 fn main() -> ExitCode {
-    let args = SPEC.parse();
+    let args = PROGRAM.parse();
     common::exit_code(run(&args))
 }
 
 // ANCHOR: steps
 fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
+    let addr = common::resolve(&args.net.host, args.net.port)?;
 
     // ANCHOR: socket
     // 1. 创建套接字 — Python: soc = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -42,18 +41,15 @@ fn run(args: &Args) -> io::Result<()> {
     //    原文会一直等；这里连接和每次等回复最多 --timeout 秒（默认 10），
     //    免得写错的地址或停住的服务端让全班干等。
     soc.connect_timeout(&addr.into(), args.timeout)
-        .map_err(|e| explain::connect(e, addr, "tcp-server"))?;
+        .map_err(|e| explain::connect(e, addr, &args.net.start_server()))?;
     let mut soc = TcpStream::from(soc);
     soc.set_read_timeout(Some(args.timeout))?;
     // ANCHOR_END: connect
-    if args.send_all_first {
-        return send_all_first(&mut soc, args, addr);
-    }
 
     let mut buf = [0; BUFFER_SIZE];
     let mut decoder = Utf8Stream::new();
     let trace = Trace::new(args.trace); // --trace：把收发的字节打印到 stderr
-    for message in args.messages() {
+    for message in &args.messages {
         let message = message?;
         // ANCHOR: send
         // 3. 发送 — Python: soc.send('Python TCP 第一个DEMO'.encode('utf-8'))
@@ -88,55 +84,27 @@ fn run(args: &Args) -> io::Result<()> {
 }
 // ANCHOR_END: steps
 
-/// `--send-all-first`：先把消息一口气发完再读回复，看 TCP 怎样把几次发送合在一起。
-fn send_all_first(
-    soc: &mut TcpStream,
-    args: &Args,
-    addr: SocketAddr,
-) -> io::Result<()> {
-    let trace = Trace::new(args.trace);
-    let mut sends = 0;
-    for message in args.messages() {
-        let message = message?;
-        // Python: soc.send(...)，这次不等回复
-        soc.write_all(message.as_bytes())
-            .map_err(|e| explain::talk(e, addr))?;
-        trace.sent(addr, message.as_bytes());
-        sends += 1;
-    }
-    // 不发 end：它会和前面的字节粘在一起。只关上发送方向，服务端读到 0 字节
-    // 就结束 — Python: soc.shutdown(socket.SHUT_WR)
-    soc.shutdown(Shutdown::Write)
-        .map_err(|e| explain::talk(e, addr))?;
-
-    let mut buf = [0; BUFFER_SIZE];
-    let mut decoder = Utf8Stream::new();
-    let mut reads = 0;
-    loop {
-        // Python: soc.recv(1024)，直到服务端关闭连接（读到 0 字节）
-        let n = soc.read(&mut buf).map_err(|e| explain::talk(e, addr))?;
-        trace.received(addr, &buf[..n]);
-        if n == 0 {
-            break;
-        }
-        reads += 1;
-        println!("{}", escape_control(&decoder.decode(&buf[..n])));
-    }
-    println!(
-        "发送 {sends} 次，收到回复 {reads} 次 / sends: {sends}, replies: {reads}"
-    );
-    Ok(())
+/// 命令行选项：`--host`/`--port`、要发的消息和 `-i`，加上下面表里的几项。
+#[derive(Default)]
+struct Args {
+    net: Net,
+    messages: Messages,
+    timeout: std::time::Duration,
+    trace: bool,
 }
 
-/// 这个程序接受的选项：客户端的预设，加上原文要发的消息。
-const SPEC: Spec = Spec {
+/// 本程序的选项，每个一项：写法、中英文说明、默认值、值放在哪里。
+const PROGRAM: Program<Args> = Program {
     name: env!("CARGO_PKG_NAME"),
     version: env!("CARGO_PKG_VERSION"),
     about: "15.2.1 TCP 客户端 / TCP client",
-    messages: Some(&["Python TCP 第一个DEMO"]), // 不给消息时发原文这句
-    send_all_first: true,                       // --send-all-first：演示字节流
-    // ANCHOR: timeout
-    timeout_s: Some(10), // --timeout：连接和等回复最多几秒
-    // ANCHOR_END: timeout
-    ..Spec::CLIENT
+    net: Some((Side::Client("tcp-server"), |args| &mut args.net)),
+    messages: Some((&["Python TCP 第一个DEMO"], |args| &mut args.messages)),
+    options: &[
+        // ANCHOR: timeout
+        cli::timeout(|args| &mut args.timeout, "10"), // 连接和等回复最多几秒
+        // ANCHOR_END: timeout
+        cli::trace(|args| &mut args.trace),
+    ],
+    ..Program::NONE
 };

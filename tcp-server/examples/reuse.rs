@@ -12,6 +12,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use common::explain;
+
+#[path = "../src/time_wait.rs"]
+mod time_wait; // 和 tcp-server 共用：端口被占用时看看是不是 TIME_WAIT
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use socket2::{Domain, Socket, Type};
 
@@ -40,7 +43,10 @@ fn run() -> io::Result<()> {
             Ok(()) => println!("再次 bind 成功 / bind again: ok"),
             Err(e) => {
                 println!("再次 bind 失败 / bind again failed:");
-                println!("{}", explain::lines(&explain::tcp_bind(e, addr)));
+                println!(
+                    "{}",
+                    explain::lines(&time_wait::explain_bind(e, addr))
+                );
             }
         }
         // ANCHOR_END: rebind

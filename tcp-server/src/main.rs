@@ -1,40 +1,32 @@
 //! 15.2.2 TCP 服务端：每来一个客户端就开一个线程，把收到的话加上
 //! `服务端接收到数据：` 回给它，直到对方发 `end` 或断开。
-//!
-//! 运行 `cargo run -p tcp-server`，然后在另一个终端运行客户端，
-//! 或者用 nc 手动聊（每行一条，输入 end 结束）：
-//!
-//! ```text
-//! cargo run -p tcp-client
-//! nc -N $(hostname) 10000
-//! ```
-//!
-//! 给全班用：`--host 0.0.0.0`；`--port 0` 让系统挑端口；`--delay-ms 0` 去掉
-//! 原文的 `sleep(1)`；`--trace` 显示收发的每个字节；`--max-clients`、
-//! `--idle-timeout` 限制连接数和空闲时间。全部选项见 `--help`。
+//! 运行 `cargo run -p tcp-server`，另一个终端运行 `cargo run -p tcp-client`，或用 nc 聊：
+//! `nc -N $(hostname) 10000`（每行一条，end 结束）。给全班用：`--host 0.0.0.0`；
+//! `--port 0` 让系统挑端口；`--delay-ms 0` 去掉 `sleep(1)`；全部选项见 `--help`。
+//! 课堂上才需要的东西（连接数上限、超时……）在 `classroom.rs` 里。
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::thread;
-use std::time::Duration;
 
-use common::cli::{Args, Spec};
-use common::clients::{self, Clients};
-use common::lan;
-use common::trace::Trace;
-use common::{BUFFER_SIZE, Utf8Stream, escape_control, explain, output};
-use common::{eprintln, println}; // 同 std 的，但不会 panic，也不等终端
+use common::cli::{self, Net, Program, Side};
+use common::println; // 同 std 的，但不会 panic，也不等终端
+use common::{BUFFER_SIZE, Utf8Stream, escape_control, trace::Trace};
 use socket2::{Domain, Socket, Type};
 
+mod classroom; // 课堂层：连接数上限、超时、出错时的说明
+use classroom::Settings;
+mod time_wait; // 端口被占用时，看看是不是 TIME_WAIT 造成的
+
 fn main() -> ExitCode {
-    let args = SPEC.parse();
-    common::exit_code(run(&args))
+    let args = PROGRAM.parse();
+    common::exit_code(run(args))
 }
 
 // ANCHOR: steps
-fn run(args: &Args) -> io::Result<()> {
-    let addr = common::resolve(&args.host, args.port)?;
+fn run(args: Args) -> io::Result<()> {
+    let addr = common::resolve(&args.net.host, args.net.port)?;
 
     // ANCHOR: socket
     // 1. 创建套接字 — Python: socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -49,74 +41,43 @@ fn run(args: &Args) -> io::Result<()> {
         soc.set_reuse_address(true)?;
     }
     // ANCHOR_END: reuse
+    classroom::dual_stack(&soc, addr); // 绑定 `::` 时也接受 IPv4 客户端
 
     // ANCHOR: bind
     // 2. 绑定地址 — Python: soc.bind((hostname, 10000))
-    //    端口被占用时，explain::tcp_bind 会看看是不是 TIME_WAIT 造成的。
     soc.bind(&addr.into())
-        .map_err(|e| explain::tcp_bind(e, addr))?;
+        .map_err(|e| time_wait::explain_bind(e, addr))?;
     // ANCHOR_END: bind
 
     // ANCHOR: listen
     // 3. 开始监听 — Python: soc.listen(5)
-    //    全班同一秒连上来时，5 个名额会排满：多出的连接请求被丢掉，客户端
-    //    约 1 秒后重发，多等一会儿；只有队列一直满着才会超时（500 个同时
-    //    连接的实测见 bench/results.md）。所以默认 1024（Linux 5.4 之前和
-    //    macOS 上系统还会把它限到 somaxconn = 128）；重现原文用 --backlog 5。
+    //    全班同一秒连上来时 5 个名额会排满：多出的连接请求被丢掉，客户端约 1 秒后重发，
+    //    队列一直满着才会超时（实测见 bench/results.md）。所以默认 1024（Linux 5.4
+    //    之前和 macOS 上系统还会把它限到 somaxconn = 128）；重现原文用 --backlog 5。
     soc.listen(args.backlog)?;
     // ANCHOR_END: listen
 
     let listener = TcpListener::from(soc);
-    let settings = Settings::from(args);
     // 第一行以实际绑定的地址结尾（--port 0 时就能看到系统挑的端口）。
     println!("TCP 服务端已启动，正在监听 {}", listener.local_addr()?);
-    // 此后的输出交给一个写线程：终端按了 Ctrl-S、或输出管道没人读时，
-    // 各连接照常收发，来不及显示的行丢掉并计数。
-    output::start();
-    // 再告诉学生怎么连：每个局域网地址一条命令，或者“只有本机能连”。
-    for line in lan::hints(listener.local_addr()?, lan::Kind::Tcp) {
-        println!("{line}");
-    }
-    // 最多同时服务 --max-clients 个连接（打开文件数不够时自动调低并说明）。
-    let clients = Clients::new(args.max_clients);
+    // 课堂层：输出交给写线程，告诉学生怎么连，按 --max-clients 计数。
+    let clients = classroom::open(&listener, args.max_clients)?;
 
-    let mut accept_failed = false;
     // ANCHOR: accept
     loop {
-        // --accept-delay-ms：故意晚一点 accept，让排队的连接堆起来（默认 0）。
-        thread::sleep(args.accept_delay);
         // 4. 等待客户端连接，这里会阻塞 — Python: sock, addr = soc.accept()
-        let (sock, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(err) => {
-                // 例如打开的连接太多（EMFILE）：只报告一次，稍等再试，不退出。
-                if !accept_failed {
-                    let line = format!(
-                        "accept() 出错，稍后重试 / accept failed: {err}"
-                    );
-                    output::repeated("accept()", line);
-                }
-                accept_failed = true;
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
-        accept_failed = false;
-
-        // 已有 --max-clients 个连接：不开线程，回一句“已满”就断开。
-        let Some(slot) = clients.admit() else {
-            clients.turn_away(sock, peer);
+        //    已满（--max-clients）或 accept 出错时说明一行，接着等下一个。
+        let Some((sock, peer, slot)) = clients.admit(listener.accept()) else {
             continue;
         };
 
         // 每个连接一个线程 — Python: threading.Thread(target=do_tcp, ...).start()
-        let spawned = thread::Builder::new().spawn(move || {
-            do_tcp(sock, peer, settings);
+        let spawned = classroom::thread().spawn(move || {
+            do_tcp(sock, peer, args.settings);
             drop(slot); // 这个连接结束了，空出一个位置
         });
         if let Err(err) = spawned {
-            // 线程没开成：sock 已随闭包一起被丢弃，这个连接就此关闭。
-            eprintln!("无法为 {peer} 开线程，已断开 / cannot spawn: {err}");
+            classroom::cannot_spawn(peer, &err); // 这个连接就此关闭
         }
     }
     // ANCHOR_END: accept
@@ -126,11 +87,9 @@ fn run(args: &Args) -> io::Result<()> {
 fn do_tcp(mut sock: TcpStream, peer: SocketAddr, settings: Settings) {
     // Python: print('接受到:', addr, '连接')
     println!("接受到: {peer} 连接");
-
     // 5. 收发数据，直到收到 end 或对方断开（循环在下面的 talk 里）
     if let Err(err) = talk(&mut sock, peer, settings) {
-        // 对方重置了连接、空闲太久之类：记一行，别的客户端照常服务。
-        clients::report(&sock, peer, err, settings.idle);
+        classroom::report(&sock, peer, err, settings.idle); // 记一行，照常服务
     }
 
     // ANCHOR: close
@@ -147,19 +106,11 @@ fn talk(
     peer: SocketAddr,
     settings: Settings,
 ) -> io::Result<()> {
-    let Settings {
-        delay,
-        trace,
-        quiet,
-        idle,
-    } = settings;
-    // 原文没有超时：空闲超过 --idle-timeout 秒，或一直不读回复的连接，
-    // recv/send 出错返回，线程就不会永远等下去。
-    sock.set_read_timeout(idle)?;
-    sock.set_write_timeout(Some(clients::write_timeout(idle)))?;
+    let trace = Trace::new(settings.trace); // --trace：收发的字节打印到 stderr
+    // 原文没有超时：空闲超过 --idle-timeout 秒、或一直不读回复的连接出错返回。
+    let write_timeout = classroom::timeouts(sock, settings.idle)?;
     let mut buf = [0; BUFFER_SIZE];
-    // 一个汉字被 1024 字节的边界切开时，解码器把半个字留到下一次再拼。
-    let mut decoder = Utf8Stream::new();
+    let mut decoder = Utf8Stream::new(); // 汉字被切开时，半个字留到下次再拼
     // ANCHOR: talk
     loop {
         // Python: data = sock.recv(1024)
@@ -167,7 +118,7 @@ fn talk(
         let data = &buf[..n];
         trace.received(peer, data);
         // Python: sleep(1)
-        thread::sleep(delay);
+        thread::sleep(settings.delay);
         // Python: data_val = data.decode('utf-8')（非法字节变成 �，不会出错）
         let data_val = decoder.decode(data);
         // 读到 0 字节表示对方关闭了连接 — Python: if not data or ... == 'end'
@@ -177,54 +128,43 @@ fn talk(
         }
         // Python: print(type(data)) 和 print(type(data_val), data_val)
         // 两行用一次 println! 打印，别的线程的输出就插不到中间；控制字符转义后才打印。
-        if !quiet {
+        if !settings.quiet {
             println!(
                 "<&[u8]> {n} 字节\n<String> {}",
                 escape_control(&data_val)
             );
         }
         // Python: sock.send(('服务端接收到数据：%s' % data_val).encode('utf-8'))
-        // send() 可能只发出一部分；write_all 相当于 Python 的 sendall()。
+        // send() 可能只发出一部分；send_all 像 sendall() 一样发完为止（总共最多等 30 秒）。
         let answer = format!("服务端接收到数据：{data_val}");
-        sock.write_all(answer.as_bytes())?;
+        classroom::send_all(sock, answer.as_bytes(), write_timeout)?;
         trace.sent(peer, answer.as_bytes());
     }
     // ANCHOR_END: talk
 }
 // ANCHOR_END: steps
 
-/// 这个程序接受的选项：服务端的预设，加上下面几项。
-const SPEC: Spec = Spec {
-    name: env!("CARGO_PKG_NAME"),
-    version: env!("CARGO_PKG_VERSION"),
+#[derive(Default)]
+struct Args {
+    net: Net,
+    backlog: i32,
+    max_clients: Option<usize>,
+    settings: Settings,
+}
+
+/// 本程序的选项，每个一项：写法、[中文, 英文] 说明、默认值、值放在哪里。
+#[rustfmt::skip] // 排成一张表，一项一行
+const PROGRAM: Program<Args> = Program {
+    name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION"),
     about: "15.2.2 TCP 服务端：每个连接一个线程 / TCP server, a thread per client",
-    delay_ms: Some(1000),     // --delay-ms：原文的 sleep(1)
-    backlog: Some(1024),      // --backlog：listen() 的排队上限
-    accept_delay_ms: Some(0), // --accept-delay-ms：演示 backlog 用
-    limits: true,             // --max-clients 和 --idle-timeout
-    ..Spec::SERVER
+    net: Some((Side::Server, |args| &mut args.net)),
+    options: &[
+        cli::delay_ms(|args| &mut args.settings.delay, "1000"), // sleep(1)
+        cli::backlog(|args| &mut args.backlog, "1024"),
+        cli::trace(|args| &mut args.settings.trace),
+        cli::quiet(|args| &mut args.settings.quiet),
+        classroom::MAX_CLIENTS_OPTION,
+        classroom::IDLE_TIMEOUT_OPTION,
+    ],
+    ..Program::NONE
 };
-
-/// 每个连接的线程都要用的设置，都来自命令行。
-#[derive(Clone, Copy)]
-struct Settings {
-    /// 原文的 sleep(1)：--delay-ms
-    delay: Duration,
-    /// --trace：把收发的字节打印到 stderr
-    trace: Trace,
-    /// --quiet：不逐条打印收到的消息
-    quiet: bool,
-    /// --idle-timeout：空闲多久断开（None = 不断开）
-    idle: Option<Duration>,
-}
-
-impl From<&Args> for Settings {
-    fn from(args: &Args) -> Self {
-        Settings {
-            delay: args.delay,
-            trace: Trace::new(args.trace),
-            quiet: args.quiet,
-            idle: args.idle_timeout,
-        }
-    }
-}

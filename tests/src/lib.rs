@@ -10,7 +10,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{
+    Arc, Condvar, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -399,6 +401,35 @@ pub fn threads(pid: u32) -> Option<usize> {
     Some(tasks.count())
 }
 
+/// CPU time (user + system) process `pid` has used so far, in seconds
+/// (Linux only: `None` elsewhere).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()?
+        + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clock_ticks())
+}
+
+/// Clock ticks per second of /proc's times (`getconf CLK_TCK`, 100 on
+/// every common Linux).
+fn clock_ticks() -> f64 {
+    static TICKS: OnceLock<f64> = OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout).trim().parse().ok()
+            })
+            .unwrap_or(100.0)
+    })
+}
+
 fn finish(mut running: Running, deadline: Duration) -> Finished {
     let (status, elapsed) = running.wait(deadline);
     Finished {
@@ -407,6 +438,53 @@ fn finish(mut running: Running, deadline: Duration) -> Finished {
         stderr: running.stderr.text(),
         elapsed,
     }
+}
+
+/// 书里展示的一段输出：`docs/src/output/NAME`，由跑这个演示的测试核对。
+///
+/// The book includes `docs/src/output/NAME`; the test that runs the demo
+/// calls this with what the program printed, so that the demo runs once
+/// (here) and not again in docs/check.py. The two are compared with every
+/// `127.0.0.1:PORT` masked (ports change from run to run); with
+/// `UPDATE_BOOK=1` the file is rewritten instead. `server_port` is shown
+/// as the default 10000, as in the book's commands (docs/check.py's
+/// `as_default_port` does the same).
+pub fn book_output(name: &str, printed: &str, server_port: Option<u16>) {
+    let path = workspace().join("docs/src/output").join(name);
+    let mut shown = printed.to_string();
+    if let Some(port) = server_port {
+        // As the reader sees it with the default port, which no command names.
+        shown = shown.replace(&format!(" --port {port}"), "");
+        shown = shown.replace(&format!(":{port}"), ":10000");
+    }
+    if std::env::var_os("UPDATE_BOOK").is_some() {
+        std::fs::write(&path, &shown).unwrap();
+        return;
+    }
+    let book = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        mask_ports(&book),
+        mask_ports(&shown),
+        "docs/src/output/{name} is not what the program prints now; \
+         rewrite it with UPDATE_BOOK=1 and the same cargo test"
+    );
+}
+
+/// `127.0.0.1:54684` → `127.0.0.1:PORT`.
+fn mask_ports(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (head, tail) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(head);
+        let digits = tail.len()
+            - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(if digits > 0 { "PORT" } else { "" });
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A server that has printed its first line, which ends with its address.
@@ -451,6 +529,14 @@ impl Server {
         if !args.contains(&"--host") {
             cmd.args(["--host", "127.0.0.1"]);
         }
+        Self::start(cmd)
+    }
+
+    /// An example of `package` run as a server on loopback, `--port 0`
+    /// (`tcp-server --example backlog`).
+    pub fn example(package: &str, name: &str, args: &[&str]) -> Self {
+        let mut cmd = Command::new(example(package, name));
+        cmd.args(["--host", "127.0.0.1", "--port", "0"]).args(args);
         Self::start(cmd)
     }
 
@@ -543,4 +629,26 @@ impl Drop for UnreadServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The load tests (floods, thousands of clients, a listen queue filled to
+/// the open-files limit) take the machine's two cores, its memory for
+/// sockets and its ports for a few seconds each: they run alone. Every
+/// other test holds the shared side, so that no limit it checks, no
+/// datagram it counts and no connection it keeps meets a flood.
+static LOAD: RwLock<()> = RwLock::new(());
+
+/// 压测用：独占机器，直到返回值被丢弃。
+///
+/// Held by a test that loads the machine: no other test runs meanwhile.
+pub fn heavy() -> RwLockWriteGuard<'static, ()> {
+    LOAD.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// 其余的测试用：和压测错开，彼此可以同时跑。
+///
+/// Held by every test that is not heavy: such tests run side by side,
+/// never beside a heavy one.
+pub fn timed() -> RwLockReadGuard<'static, ()> {
+    LOAD.read().unwrap_or_else(|e| e.into_inner())
 }

@@ -10,7 +10,6 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,25 +17,12 @@ use chapter_tests::{
     LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, program, python,
     run, threads,
 };
+use chapter_tests::{heavy, timed};
 use socket2::SockRef;
 
 const REPLY: &str = "服务端接收到数据：";
 /// Each session of the load tests must be answered within this.
 const SESSION: Duration = Duration::from_secs(2);
-
-/// The load tests take the machine's two cores for a few seconds each:
-/// run them one at a time, and the tests with a tight time limit only
-/// while none of them runs, so each limit measures the server, not the
-/// other tests.
-static LOAD: RwLock<()> = RwLock::new(());
-
-fn heavy() -> RwLockWriteGuard<'static, ()> {
-    LOAD.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn timed() -> RwLockReadGuard<'static, ()> {
-    LOAD.read().unwrap_or_else(|e| e.into_inner())
-}
 
 /// A server whose stdout is a pipe nobody reads (after its first line),
 /// as when it is started as `tcp-server > fifo` and the reader is stuck.
@@ -494,6 +480,12 @@ fn tcp_client_gives_up_on_a_silent_server() {
     let _timed = timed();
     let (addr, _server) = silent_server();
     let port = addr.port().to_string();
+    // With no option, the default: 10 s. Started first, and beside the
+    // run with --timeout 2, so the test waits 10 s, not 12.
+    let mut cmd = program("tcp-client");
+    cmd.args(["--host", "127.0.0.1", "--port", &port]);
+    let default = thread::spawn(move || run(cmd, LIMIT));
+
     let mut cmd = program("tcp-client");
     cmd.args(["--host", "127.0.0.1", "--port", &port, "--timeout", "2"]);
     let out = run(cmd, LIMIT);
@@ -503,10 +495,7 @@ fn tcp_client_gives_up_on_a_silent_server() {
     assert!(out.stderr.contains("Ctrl-S"), "{out:?}");
     assert_clean(&out.stderr);
 
-    // With no option: the default, 10 s.
-    let mut cmd = program("tcp-client");
-    cmd.args(["--host", "127.0.0.1", "--port", &port]);
-    let out = run(cmd, LIMIT);
+    let out = default.join().unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(out.elapsed < Duration::from_secs(12), "{out:?}");
     assert!(out.elapsed >= Duration::from_secs(9), "{out:?}");
@@ -567,7 +556,7 @@ fn udp_client_takes_its_reply_only_from_the_server() {
 
 #[test]
 fn a_burst_of_1000_resets_is_a_few_lines() {
-    let _heavy = heavy();
+    let heavy_part = heavy();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     for _ in 0..1000 {
         let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
@@ -577,6 +566,8 @@ fn a_burst_of_1000_resets_is_a_few_lines() {
         let _ = (&stream).write_all(b"bye");
         drop(stream); // SO_LINGER 0: close sends RST
     }
+    // The burst is over: the rest only waits for the server's summary.
+    drop(heavy_part);
     server
         .process
         .stderr
@@ -594,6 +585,7 @@ fn a_burst_of_1000_resets_is_a_few_lines() {
 
 #[test]
 fn a_udp_message_over_the_limit_is_refused_before_sending() {
+    let _timed = timed();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_nonblocking(true).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -610,6 +602,7 @@ fn a_udp_message_over_the_limit_is_refused_before_sending() {
 
 #[test]
 fn start_the_server_hints_repeat_host_and_port() {
+    let _timed = timed();
     // A port nobody listens on: bind one, note it, close it.
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

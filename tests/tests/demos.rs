@@ -1,31 +1,45 @@
-//! The book's demos and exercise answers: the options they need
-//! (`--accept-delay-ms`, `--send-all-first`), the TIME_WAIT message, the
-//! answer examples and the Python GET client. Loopback only, `--port 0`.
+//! The book's demos and exercise answers: the demo examples
+//! (`tcp-server --example backlog`, `tcp-client --example merge`,
+//! `udp-client --example apart`) and their options, the TIME_WAIT message,
+//! the answer examples and the Python GET client. Loopback only, `--port 0`.
 
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::net::TcpStream;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
 use std::process::Command;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
+use chapter_tests::timed;
 use chapter_tests::{
-    LIMIT, REPLY, Server, assert_clean, client_of, example_bin, http_peer,
-    program, python, run,
+    Finished, LIMIT, REPLY, Server, assert_clean, book_output, example,
+    example_bin, http_peer, program, python, run,
 };
 
+/// Runs an example of `package` as a client of `server`.
+fn example_of(
+    package: &str,
+    name: &str,
+    server: &Server,
+    extra: &[&str],
+) -> Finished {
+    let mut cmd = Command::new(example(package, name));
+    cmd.args(server.target()).args(extra);
+    run(cmd, LIMIT)
+}
+
 #[test]
-fn send_all_first_gets_one_reply_for_three_sends() {
-    // The server waits before accepting: all three sends are queued by then.
-    let server = Server::chapter(
-        "tcp-server",
-        &["--delay-ms", "0", "--accept-delay-ms", "500"],
-    );
-    let out = client_of(
-        "tcp-client",
-        &server,
-        &["--send-all-first", "one", "two", "three"],
-    );
+fn merge_gets_one_reply_for_three_sends() {
+    let _timed = timed();
+    // The server waits before accepting: all three sends are queued by then
+    // (the client is built first, so that it connects within the wait).
+    example("tcp-client", "merge");
+    let server =
+        Server::example("tcp-server", "backlog", &["--accept-delay-ms", "500"]);
+    let out =
+        example_of("tcp-client", "merge", &server, &["one", "two", "three"]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         out.stdout,
@@ -34,6 +48,7 @@ fn send_all_first_gets_one_reply_for_three_sends() {
         )
     );
     assert_clean(&out.stderr);
+    book_output("tcp-send-all-first.txt", &out.stdout, None);
     // No `end` was sent: the server ended on the empty read after shutdown.
     let log = server
         .process
@@ -44,13 +59,41 @@ fn send_all_first_gets_one_reply_for_three_sends() {
 }
 
 #[test]
-fn udp_send_all_first_keeps_three_datagrams_apart() {
+fn merge_waits_at_most_its_timeout_for_a_dripping_server() {
+    let _timed = timed();
+    // A server that accepts, then drips a line a second and never closes.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let dripper = thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        // Bounded: 30 lines at most; ends as soon as the client is gone.
+        for _ in 0..30 {
+            if sock.write_all(b"drip\n").is_err() {
+                break;
+            }
+            thread::sleep(Duration::from_secs(1));
+        }
+    });
+    let mut cmd = Command::new(example("tcp-client", "merge"));
+    cmd.args(["--host", "127.0.0.1", "--port", &addr.port().to_string()])
+        .args(["--timeout", "2", "one"]);
+    let started = Instant::now();
+    let out = run(cmd, LIMIT);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(took < Duration::from_secs(3), "took {took:?}: {out:?}");
+    assert!(out.stdout.contains("drip"), "{out:?}");
+    assert!(out.stderr.contains("--timeout"), "{out:?}");
+    assert_clean(&out.stderr);
+    dripper.join().unwrap();
+}
+
+#[test]
+fn apart_keeps_three_datagrams_apart() {
+    let _timed = timed();
     let server = Server::chapter("udp-server", &[]);
-    let out = client_of(
-        "udp-client",
-        &server,
-        &["--send-all-first", "one", "two", "three"],
-    );
+    let out =
+        example_of("udp-client", "apart", &server, &["one", "two", "three"]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         out.stdout,
@@ -64,6 +107,10 @@ fn udp_send_all_first_keeps_three_datagrams_apart() {
         .stdout
         .wait_for(LIMIT, |text| text.contains("客户端数据 three"));
     assert_eq!(client_ports(&log).len(), 1, "one socket, one port:\n{log}");
+    // The book shows both sides of this run (15.3, 数据报不会合并).
+    book_output("udp-send-all-first-client.txt", &out.stdout, None);
+    let port = Some(server.addr.port());
+    book_output("udp-send-all-first-server.txt", &log, port);
 }
 
 /// The distinct client addresses in a udp-server log.
@@ -76,6 +123,7 @@ fn client_ports(log: &str) -> std::collections::HashSet<&str> {
 
 #[test]
 fn the_one_socket_answer_keeps_the_client_port() {
+    let _timed = timed();
     let server = Server::chapter("udp-server", &[]);
     let mut cmd = Command::new(example_bin("udp-client", "one_socket"));
     cmd.args(server.target()).args(["--delay-ms", "0"]);
@@ -94,12 +142,14 @@ fn the_one_socket_answer_keeps_the_client_port() {
 
 #[test]
 fn accept_delay_lets_the_backlog_fill() {
+    let _timed = timed();
     if !cfg!(target_os = "linux") {
         return; // how a full queue answers a SYN differs between systems
     }
     // backlog 1: Linux queues backlog + 1 = 2 connections, then drops SYNs.
-    let server = Server::chapter(
+    let server = Server::example(
         "tcp-server",
+        "backlog",
         &["--backlog", "1", "--accept-delay-ms", "20000"],
     );
     let wait = Duration::from_millis(1500);
@@ -114,22 +164,21 @@ fn accept_delay_lets_the_backlog_fill() {
 }
 
 #[test]
-fn accept_delay_and_send_all_first_are_checked_options() {
-    let bad = run(
-        {
-            let mut cmd = program("tcp-server");
-            cmd.args(["--accept-delay-ms", "soon"]);
-            cmd
-        },
-        LIMIT,
-    );
+fn the_demo_options_are_checked_and_left_out_of_the_listings() {
+    let _timed = timed();
+    let mut cmd = Command::new(example("tcp-server", "backlog"));
+    cmd.args(["--accept-delay-ms", "soon"]);
+    let bad = run(cmd, LIMIT);
     assert_eq!(bad.status.code(), Some(2), "{bad:?}");
     assert!(bad.stderr.contains("--accept-delay-ms"), "{bad:?}");
     assert_clean(&bad.stderr);
-    // Only the programs whose demos need them accept them.
+    // The demo modes are examples now: the listings refuse their options.
     for (name, option) in [
+        ("tcp-server", "--accept-delay-ms"),
         ("udp-server", "--accept-delay-ms"),
         ("tcp-server", "--send-all-first"),
+        ("tcp-client", "--send-all-first"),
+        ("udp-client", "--send-all-first"),
     ] {
         let mut cmd = program(name);
         cmd.args([option, "1"]);
@@ -140,6 +189,7 @@ fn accept_delay_and_send_all_first_are_checked_options() {
 
 #[test]
 fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
+    let _timed = timed();
     let out = run(Command::new(example_bin("tcp-server", "reuse")), LIMIT);
     assert!(out.status.success(), "{out:?}");
     assert_clean(&out.stdout);
@@ -159,6 +209,7 @@ fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
 
 #[test]
 fn a_running_server_is_not_blamed_on_time_wait() {
+    let _timed = timed();
     let first = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-server");
     cmd.args(first.target());
@@ -170,6 +221,7 @@ fn a_running_server_is_not_blamed_on_time_wait() {
 
 #[test]
 fn the_python_get_client_prints_what_http_get_prints() {
+    let _timed = timed();
     let peer = http_peer();
     let url = format!("http://{}/", peer.addr);
     let mut cmd = python("http_get.py");
@@ -195,6 +247,7 @@ fn the_python_get_client_prints_what_http_get_prints() {
 
 #[test]
 fn the_no_end_answer_ends_the_session_by_closing() {
+    let _timed = timed();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = Command::new(example_bin("tcp-client", "no_end"));
     cmd.args(server.target());
@@ -217,6 +270,7 @@ fn the_no_end_answer_ends_the_session_by_closing() {
 
 #[test]
 fn the_lossy_answer_turns_a_gbk_page_into_replacement_characters() {
+    let _timed = timed();
     let peer = http_peer();
     let url = format!("http://{}/gbk-meta", peer.addr);
     let mut cmd = Command::new(example_bin("http-get", "lossy"));

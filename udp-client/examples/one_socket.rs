@@ -11,19 +11,20 @@ use std::io::{self, ErrorKind};
 use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::thread;
+use std::time::Duration;
 
-use common::cli::{Args, Spec};
+use common::cli::{self, Messages, Net, Program, Side};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::{escape_control, explain};
 use socket2::{Domain, Socket, Type};
 
 fn main() -> ExitCode {
-    let args = SPEC.parse();
+    let args = PROGRAM.parse();
     common::exit_code(run(&args))
 }
 
 fn run(args: &Args) -> io::Result<()> {
-    let adds = common::resolve(&args.host, args.port)?;
+    let adds = common::resolve(&args.net.host, args.net.port)?;
     // ANCHOR: one_socket
     // 套接字只创建一次，放在循环外面 — Python: soc = socket.socket(...)
     let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
@@ -31,7 +32,7 @@ fn run(args: &Args) -> io::Result<()> {
     soc.set_read_timeout(Some(args.timeout))?;
 
     let mut buf = vec![0; 65_536];
-    for c_name in args.messages() {
+    for c_name in &args.messages {
         let c_name = c_name?;
         // 每条消息都从同一个套接字发出 — Python: soc.sendto(...)
         soc.send_to(c_name.as_bytes(), adds)
@@ -42,7 +43,7 @@ fn run(args: &Args) -> io::Result<()> {
             | ErrorKind::TimedOut
             | ErrorKind::ConnectionRefused
             | ErrorKind::ConnectionReset => {
-                explain::no_reply(adds, args.timeout, "udp-server")
+                explain::no_reply(adds, args.timeout, &args.net.start_server())
             }
             _ => explain::talk(e, adds),
         })?;
@@ -58,13 +59,24 @@ fn run(args: &Args) -> io::Result<()> {
     Ok(())
 }
 
+#[derive(Default)]
+struct Args {
+    net: Net,
+    messages: Messages,
+    delay: Duration,
+    timeout: Duration,
+}
+
 /// 选项和 udp-client 一样。
-const SPEC: Spec = Spec {
+const PROGRAM: Program<Args> = Program {
     name: "udp-client --example one_socket",
     version: env!("CARGO_PKG_VERSION"),
     about: "15.3 练习 3：所有消息共用一个套接字 / one socket for all messages",
-    delay_ms: Some(1000),
-    timeout_s: Some(5),
-    messages: Some(&["123", "234", "53"]),
-    ..Spec::CLIENT
+    net: Some((Side::Client("udp-server"), |args| &mut args.net)),
+    messages: Some((&["123", "234", "53"], |args| &mut args.messages)),
+    options: &[
+        cli::delay_ms(|args| &mut args.delay, "1000"),
+        cli::timeout(|args| &mut args.timeout, "5"),
+    ],
+    ..Program::NONE
 };

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-use common::cli::{Args, Spec};
+use common::cli::{self, Messages, Net, Program, Side};
 use common::println; // 同 std 的 println!，但 stdout 被关掉时不 panic
 use common::trace::Trace;
 use common::{escape_control, explain};
@@ -26,15 +26,15 @@ use socket2::{Domain, Socket, Type};
 const TRIES: u32 = 5;
 
 fn main() -> ExitCode {
-    let args = SPEC.parse();
+    let args = PROGRAM.parse();
     common::exit_code(run(&args))
 }
 
 fn run(args: &Args) -> io::Result<()> {
-    let adds = common::resolve(&args.host, args.port)?;
+    let adds = common::resolve(&args.net.host, args.net.port)?;
     let trace = Trace::new(args.trace);
-    for c_name in args.messages() {
-        star_c_udp(&c_name?, adds, args.timeout, trace)?;
+    for c_name in &args.messages {
+        star_c_udp(&c_name?, adds, args, trace)?;
         thread::sleep(args.delay);
     }
     Ok(())
@@ -44,9 +44,10 @@ fn run(args: &Args) -> io::Result<()> {
 fn star_c_udp(
     c_name: &str,
     adds: SocketAddr,
-    timeout: Duration,
+    args: &Args,
     trace: Trace,
 ) -> io::Result<()> {
+    let (timeout, start) = (args.timeout, args.net.start_server());
     let soc = Socket::new(Domain::for_address(adds), Type::DGRAM, None)?;
     let soc = UdpSocket::from(soc);
     soc.set_read_timeout(Some(timeout))?;
@@ -72,24 +73,37 @@ fn star_c_udp(
                 ),
                 // “端口不可达”：服务端没有运行，重发也没用。
                 ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => {
-                    return Err(explain::no_reply(adds, timeout, "udp-server"));
+                    return Err(explain::no_reply(adds, timeout, &start));
                 }
                 _ => return Err(explain::talk(e, adds)),
             },
         }
     }
-    Err(explain::no_reply(adds, timeout * TRIES, "udp-server"))
+    Err(explain::no_reply(adds, timeout * TRIES, &start))
+}
+
+#[derive(Default)]
+struct Args {
+    net: Net,
+    messages: Messages,
+    delay: Duration,
+    timeout: Duration,
+    trace: bool,
 }
 
 /// 和 udp-client 一样的选项，只是每次等待默认 1 秒。
-const SPEC: Spec = Spec {
+const PROGRAM: Program<Args> = Program {
     name: "udp-client --example retry",
     version: env!("CARGO_PKG_VERSION"),
     about: "练习答案：带重试的 UDP 客户端 / UDP client that retries",
-    delay_ms: Some(1000),
-    timeout_s: Some(1),
-    messages: Some(&["123", "234", "53"]),
-    ..Spec::CLIENT
+    net: Some((Side::Client("udp-server"), |args| &mut args.net)),
+    messages: Some((&["123", "234", "53"], |args| &mut args.messages)),
+    options: &[
+        cli::delay_ms(|args| &mut args.delay, "1000"),
+        cli::timeout(|args| &mut args.timeout, "1"),
+        cli::trace(|args| &mut args.trace),
+    ],
+    ..Program::NONE
 };
 
 /// 回复比消息多一个前缀：整个数据报都收下。

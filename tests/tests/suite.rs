@@ -1,0 +1,25 @@
+//! Every end-to-end test in one test binary, so that `cargo test
+//! --workspace` runs them side by side instead of one file after another
+//! (each file is a module; they wait on servers and clients far more than
+//! they compute). Tests that load the machine take `chapter_tests::heavy()`,
+//! tests that measure time take `chapter_tests::timed()`: the two never
+//! overlap. `.cargo/config.toml` sets how many run at once.
+
+mod adversary;
+mod classroom;
+mod classroom_proof;
+mod cli;
+mod common_api;
+mod connected_udp;
+mod demos;
+mod exercises;
+mod framing;
+mod http;
+mod http_raw;
+mod rebuild;
+mod socket_basics;
+mod stages;
+mod tcp;
+mod trace;
+mod udp;
+mod udp_loss;
