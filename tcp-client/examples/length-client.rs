@@ -4,13 +4,15 @@
 //!
 //! 几条消息一口气发出去，再一条一条地读回复：长度字段说清楚了每条在哪儿
 //! 结束，所以粘在一起、被拆开都不怕，消息里也可以有换行。
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 use std::{env, process::ExitCode};
 
-/// 一条回复最长这么多字节（和 length-server 的上限一样）。
-const MAX_MESSAGE: u32 = 1 << 20;
+// 读写一条带长度的消息，见 framing/length.rs（两边共用）。
+#[path = "framing/length.rs"]
+mod length;
+use length::{read_message, write_message};
 
 fn main() -> ExitCode {
     let mut args = env::args().skip(1);
@@ -63,46 +65,4 @@ fn run(addr: &str, messages: &[String]) -> io::Result<()> {
     println!("服务端关闭了连接，共收到 {replies} 条回复");
     // ANCHOR_END: talk
     Ok(())
-}
-
-/// 读一条消息：4 字节长度（大端序），再正好读那么多字节。
-/// 对方在两条消息之间关闭连接时返回 None。
-fn read_message(sock: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
-    let mut header = [0; 4];
-    let mut filled = 0;
-    while filled < header.len() {
-        // recv 可能只给 1 个字节：一直读到 4 个 — Python: sock.recv(4 - filled)
-        match sock.read(&mut header[filled..]) {
-            Ok(0) if filled == 0 => return Ok(None),
-            Ok(0) => return Err(cut_short("长度", filled)),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    // 网络字节序是大端序 — Python: n, = struct.unpack('!I', header)
-    let len = u32::from_be_bytes(header);
-    if len > MAX_MESSAGE {
-        let why = format!("回复长 {len} 字节，超过 {MAX_MESSAGE} / too long");
-        return Err(io::Error::new(ErrorKind::InvalidData, why));
-    }
-    let mut data = vec![0; len as usize];
-    sock.read_exact(&mut data)?;
-    Ok(Some(data))
-}
-
-/// 写一条消息：4 字节长度（大端序）加内容，一次写出
-/// — Python: sock.sendall(struct.pack('!I', len(data)) + data)
-fn write_message(sock: &mut impl Write, data: &[u8]) -> io::Result<()> {
-    let too_long = |_| io::Error::new(ErrorKind::InvalidInput, "too long");
-    let len = u32::try_from(data.len()).map_err(too_long)?;
-    // to_be_bytes 就是 C 的 htonl：高位字节在前
-    let frame = [&len.to_be_bytes()[..], data].concat();
-    sock.write_all(&frame)
-}
-
-/// 对方在一条消息中间断开了。
-fn cut_short(what: &str, got: usize) -> io::Error {
-    let why = format!("{what}只收到 {got} 字节就断开了 / cut short");
-    io::Error::new(ErrorKind::UnexpectedEof, why)
 }
