@@ -120,12 +120,6 @@ fn built(args: &[&str], file: &Path) -> PathBuf {
     path.into()
 }
 
-/// The path of an example (an exercise's answer) of `package`, built if
-/// needed: the same as [`example`].
-pub fn example_bin(package: &str, name: &str) -> PathBuf {
-    example(package, name)
-}
-
 /// `cargo` run in the workspace as a student runs it: without the
 /// variables cargo sets for this test process. A build script that reads
 /// one of them (ring's reads `CARGO_MANIFEST_DIR`) would otherwise see

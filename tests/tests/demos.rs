@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chapter_tests::timed;
 use chapter_tests::{
     Finished, LIMIT, REPLY, Server, assert_clean, book_output, example,
-    example_bin, http_peer, program, python, run,
+    http_peer, program, python, run,
 };
 
 /// Runs an example of `package` as a client of `server`.
@@ -125,7 +125,7 @@ fn client_ports(log: &str) -> std::collections::HashSet<&str> {
 fn the_one_socket_answer_keeps_the_client_port() {
     let _timed = timed();
     let server = Server::chapter("udp-server", &[]);
-    let mut cmd = Command::new(example_bin("udp-client", "one_socket"));
+    let mut cmd = Command::new(example("udp-client", "one_socket"));
     cmd.args(server.target()).args(["--delay-ms", "0"]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
@@ -190,7 +190,7 @@ fn the_demo_options_are_checked_and_left_out_of_the_listings() {
 #[test]
 fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
     let _timed = timed();
-    let out = run(Command::new(example_bin("tcp-server", "reuse")), LIMIT);
+    let out = run(Command::new(example("tcp-server", "reuse")), LIMIT);
     assert!(out.status.success(), "{out:?}");
     assert_clean(&out.stdout);
     let (without, with) = out
@@ -249,7 +249,7 @@ fn the_python_get_client_prints_what_http_get_prints() {
 fn the_no_end_answer_ends_the_session_by_closing() {
     let _timed = timed();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
-    let mut cmd = Command::new(example_bin("tcp-client", "no_end"));
+    let mut cmd = Command::new(example("tcp-client", "no_end"));
     cmd.args(server.target());
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{out:?}");
@@ -273,7 +273,7 @@ fn the_lossy_answer_turns_a_gbk_page_into_replacement_characters() {
     let _timed = timed();
     let peer = http_peer();
     let url = format!("http://{}/gbk-meta", peer.addr);
-    let mut cmd = Command::new(example_bin("http-get", "lossy"));
+    let mut cmd = Command::new(example("http-get", "lossy"));
     cmd.arg(&url);
     let lossy = run(cmd, LIMIT);
     assert!(lossy.status.success(), "{lossy:?}");
