@@ -643,6 +643,6 @@ pub fn heavy() -> RwLockWriteGuard<'static, ()> {
 ///
 /// Held by every test that is not heavy: such tests run side by side,
 /// never beside a heavy one.
-pub fn timed() -> RwLockReadGuard<'static, ()> {
+pub fn shared() -> RwLockReadGuard<'static, ()> {
     LOAD.read().unwrap_or_else(|e| e.into_inner())
 }

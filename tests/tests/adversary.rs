@@ -18,7 +18,7 @@ use chapter_tests::{
     LIMIT, Running, Server, assert_clean, bin, connect, cpu_seconds, program,
     python, reply, round_trip, run, threads,
 };
-use chapter_tests::{heavy, timed};
+use chapter_tests::{heavy, shared};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 /// Every line a server has printed, stdout and stderr.
@@ -88,7 +88,7 @@ fn v4(addr: SocketAddr) -> SocketAddrV4 {
 
 #[test]
 fn a_forged_datagram_starts_no_echo_loop() {
-    let _timed = timed();
+    let _shared = shared();
     let raw = match Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP))
         .and_then(|raw| raw.set_header_included_v4(true).map(|()| raw))
     {
@@ -279,7 +279,7 @@ fn ipv6_available() -> bool {
 
 #[test]
 fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
-    let _timed = timed();
+    let _shared = shared();
     if !ipv6_available() {
         eprintln!("skipped: IPv6 is not available on this machine");
         return;
@@ -314,7 +314,7 @@ fn a_server_on_any_ipv6_address_answers_ipv4_clients() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_server_on_any_ipv6_address_is_dual_stack_where_v6_only_is_the_default() {
-    let _timed = timed();
+    let _shared = shared();
     let ready = Command::new("unshare")
         .args(["-n", "sh", "-c"])
         .arg("ip link set lo up && sysctl -qw net.ipv6.bindv6only=1")
@@ -384,7 +384,7 @@ fn flood_without_reading(server: &Server) -> (Duration, Duration) {
 
 #[test]
 fn a_client_that_never_reads_is_cut_off_within_one_write_timeout() {
-    let _timed = timed();
+    let _shared = shared();
     // --idle-timeout 3: every reply waits 3 s at most in total (the default
     // is 30 s; the unit test of classroom::send_all proves that total).
     let server = Server::chapter(
@@ -598,7 +598,7 @@ fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
 
 #[test]
 fn invisible_characters_a_client_sends_are_shown_escaped() {
-    let _timed = timed();
+    let _shared = shared();
     // Two messages that would print alike: "end" and "en<ZWSP>d".
     let sneaky = "en\u{200b}d\u{feff}\u{e0041}";
     let shown = r"en\u{200b}d\u{feff}\u{e0041}";

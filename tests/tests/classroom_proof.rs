@@ -17,7 +17,7 @@ use chapter_tests::{
     LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, program, python,
     run, threads,
 };
-use chapter_tests::{heavy, timed};
+use chapter_tests::{heavy, shared};
 use socket2::SockRef;
 
 const REPLY: &str = "服务端接收到数据：";
@@ -196,7 +196,7 @@ fn a_terminal_paused_with_ctrl_s_stops_no_client() {
 #[cfg(unix)]
 #[test]
 fn closed_stdout_and_stderr_with_emfile_and_resets() {
-    let _timed = timed();
+    let _shared = shared();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(
@@ -243,7 +243,7 @@ fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 
 #[test]
 fn the_51st_client_is_told_the_server_is_full() {
-    let _timed = timed();
+    let _shared = shared();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--max-clients", "50"],
@@ -290,7 +290,7 @@ fn the_51st_client_is_told_the_server_is_full() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_default_cap_fits_the_open_files_limit() {
-    let _timed = timed();
+    let _shared = shared();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
@@ -357,7 +357,7 @@ fn a_connection_flood_never_kills_the_server() {
 
 #[test]
 fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
-    let _timed = timed();
+    let _shared = shared();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--idle-timeout", "1"],
@@ -402,7 +402,7 @@ fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_client_that_never_reads_frees_its_thread() {
-    let _timed = timed();
+    let _shared = shared();
     // The write timeout is 30 s, or the idle timeout when that is shorter.
     let server = Server::chapter(
         "tcp-server",
@@ -477,7 +477,7 @@ fn silent_server() -> (SocketAddr, thread::JoinHandle<()>) {
 
 #[test]
 fn tcp_client_gives_up_on_a_silent_server() {
-    let _timed = timed();
+    let _shared = shared();
     let (addr, _server) = silent_server();
     let port = addr.port().to_string();
     // With no option, the default: 10 s. Started first, and beside the
@@ -504,7 +504,7 @@ fn tcp_client_gives_up_on_a_silent_server() {
 #[cfg(target_os = "linux")] // 127.0.0.2 is loopback without setup on Linux
 #[test]
 fn udp_client_takes_its_reply_only_from_the_server() {
-    let _timed = timed();
+    let _shared = shared();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_read_timeout(Some(LIMIT)).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -585,7 +585,7 @@ fn a_burst_of_1000_resets_is_a_few_lines() {
 
 #[test]
 fn a_udp_message_over_the_limit_is_refused_before_sending() {
-    let _timed = timed();
+    let _shared = shared();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_nonblocking(true).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -602,7 +602,7 @@ fn a_udp_message_over_the_limit_is_refused_before_sending() {
 
 #[test]
 fn start_the_server_hints_repeat_host_and_port() {
-    let _timed = timed();
+    let _shared = shared();
     // A port nobody listens on: bind one, note it, close it.
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

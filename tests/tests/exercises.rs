@@ -16,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{Finished, LIMIT, assert_clean, bin, workspace};
-use chapter_tests::{heavy, timed};
+use chapter_tests::{heavy, shared};
 
 /// Every exercise, as `exercises -- list` gives them.
 const NAMES: [&str; 9] = [
@@ -93,7 +93,7 @@ fn starter_exe(name: &str) -> PathBuf {
 
 #[test]
 fn list_names_every_exercise_with_its_file_in_order() {
-    let _timed = timed();
+    let _shared = shared();
     let done = finished(checker(&["list"]), LIMIT);
     assert!(done.status.success(), "{done:?}");
     let names: Vec<&str> = done
@@ -112,7 +112,7 @@ fn list_names_every_exercise_with_its_file_in_order() {
 
 #[test]
 fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
-    let _timed = timed();
+    let _shared = shared();
     let done = finished(checker(&["check", "udp-rety"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert!(
@@ -180,7 +180,7 @@ fn every_starter_fails_every_answer_passes_and_nothing_is_left_running() {
 #[cfg(unix)]
 #[test]
 fn an_interrupted_checker_leaves_no_student_program_behind() {
-    let _timed = timed();
+    let _shared = shared();
     use chapter_tests::Running;
     if !cfg!(target_os = "linux") {
         println!("skipped: no /proc to look for processes");
@@ -253,7 +253,7 @@ fn scratch_manifest() -> String {
 
 #[test]
 fn answers_copied_over_starters_pass_in_a_scratch_copy() {
-    let _timed = timed();
+    let _shared = shared();
     let dir = std::env::temp_dir()
         .join(format!("exercises-scratch-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chapter_tests::timed;
+use chapter_tests::shared;
 use chapter_tests::{
     Finished, LIMIT, Server, assert_error, http_peer, program_clean, python,
     run,
@@ -44,7 +44,7 @@ fn assert_usage(done: &Finished) {
 
 #[test]
 fn utf8_page_prints_status_headers_and_body() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/utf8");
     assert!(done.status.success(), "{done:?}");
     let mut lines = done.stdout.lines();
@@ -66,7 +66,7 @@ fn utf8_page_prints_status_headers_and_body() {
 
 #[test]
 fn gbk_page_by_header_charset() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/gbk-header");
     assert!(done.status.success(), "{done:?}");
     assert!(
@@ -80,7 +80,7 @@ fn gbk_page_by_header_charset() {
 
 #[test]
 fn gbk_page_by_meta_http_equiv_only() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/gbk-meta");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("\ncontent-type -- text/html\n"));
@@ -94,7 +94,7 @@ fn gbk_page_by_meta_http_equiv_only() {
 
 #[test]
 fn not_found_prints_the_page_then_exits_1() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/missing");
     let done = get(&[&address]);
@@ -111,7 +111,7 @@ fn not_found_prints_the_page_then_exits_1() {
 
 #[test]
 fn gzip_body_is_decompressed() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/gzip");
     assert!(done.status.success(), "{done:?}");
     assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
@@ -119,7 +119,7 @@ fn gzip_body_is_decompressed() {
 
 #[test]
 fn chunked_body_is_joined() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/chunked");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("transfer-encoding -- chunked\n"));
@@ -128,7 +128,7 @@ fn chunked_body_is_joined() {
 
 #[test]
 fn redirect_is_followed() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/redirect")]);
     assert!(done.status.success(), "{done:?}");
@@ -144,7 +144,7 @@ fn redirect_is_followed() {
 
 #[test]
 fn binary_body_is_summarised() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/binary");
     assert!(done.status.success(), "{done:?}");
     let last = done.stdout.lines().last().unwrap();
@@ -154,7 +154,7 @@ fn binary_body_is_summarised() {
 
 #[test]
 fn control_characters_in_a_page_are_escaped() {
-    let _timed = timed();
+    let _shared = shared();
     // `get` checks that no raw control character reaches the terminal.
     let done = get_path("/control");
     assert!(done.status.success(), "{done:?}");
@@ -167,7 +167,7 @@ fn control_characters_in_a_page_are_escaped() {
 
 #[test]
 fn a_huge_body_is_cut_at_10_mb() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/big");
     assert!(done.status.success(), "{done:?}");
     let body = done.stdout.lines().last().unwrap();
@@ -177,7 +177,7 @@ fn a_huge_body_is_cut_at_10_mb() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/silent");
     let done = get(&["--timeout", "2", &address]);
@@ -190,7 +190,7 @@ fn a_server_that_never_answers_times_out() {
 
 #[test]
 fn refused_port_says_no_server_is_there() {
-    let _timed = timed();
+    let _shared = shared();
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -209,7 +209,7 @@ fn refused_port_says_no_server_is_there() {
 
 #[test]
 fn bad_urls_are_explained() {
-    let _timed = timed();
+    let _shared = shared();
     for (bad, zh, en) in [
         ("not a url", "不是网址", "is not a URL"),
         ("ftp://x", "ftp://", "only http:// and https://"),
@@ -230,7 +230,7 @@ fn bad_urls_are_explained() {
 
 #[test]
 fn unresolvable_host_suggests_being_offline_quickly() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get(&["--timeout", "20", "http://no-such-host.invalid/"]);
     assert_error(&done);
     assert!(
@@ -247,7 +247,7 @@ fn unresolvable_host_suggests_being_offline_quickly() {
 
 #[test]
 fn get_options() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get(&["--help"]);
     assert!(done.status.success());
     assert!(done.stdout.contains("http://www.baidu.com"));
@@ -262,7 +262,7 @@ fn get_options() {
 
 #[test]
 fn post_form_arrives_intact() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = post(&[
         &url(&server, "/echo"),
@@ -291,7 +291,7 @@ fn post_form_arrives_intact() {
 
 #[test]
 fn post_with_no_fields_sends_an_empty_form() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/echo")]);
     assert!(done.status.success(), "{done:?}");
@@ -300,7 +300,7 @@ fn post_with_no_fields_sends_an_empty_form() {
 
 #[test]
 fn post_errors_are_explained() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/nowhere"), "a=b"]);
     assert_error(&done);
@@ -318,7 +318,7 @@ fn post_errors_are_explained() {
 
 #[test]
 fn post_usage() {
-    let _timed = timed();
+    let _shared = shared();
     let done = post(&[]);
     assert_usage(&done);
     assert!(done.stderr.contains("python3 tests/py/http_peer.py 8000"));
@@ -336,7 +336,7 @@ fn post_usage() {
 
 #[test]
 fn https_to_a_plain_http_port_says_to_use_http() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = get(&[&format!("https://{}/utf8", server.addr)]);
     assert_error(&done);
@@ -348,7 +348,7 @@ fn https_to_a_plain_http_port_says_to_use_http() {
 
 #[test]
 fn https_to_a_port_that_speaks_neither_does_not_say_http() {
-    let _timed = timed();
+    let _shared = shared();
     // A server that answers every connection with one line of nonsense.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -426,7 +426,7 @@ impl Drop for SelfSigned {
 
 #[test]
 fn a_self_signed_certificate_is_called_a_certificate_problem() {
-    let _timed = timed();
+    let _shared = shared();
     if !SelfSigned::available() {
         eprintln!("skipped: openssl is not installed to make a certificate");
         return;
@@ -454,7 +454,7 @@ fn a_self_signed_certificate_is_called_a_certificate_problem() {
 
 #[test]
 fn post_to_python_http_server_says_it_does_not_accept_post() {
-    let _timed = timed();
+    let _shared = shared();
     // Python's own `python3 -m http.server` handler, which the README
     // suggests for offline use: it answers POST with 501.
     let mut cmd = python("http_peer.py");
@@ -481,7 +481,7 @@ fn post_to_python_http_server_says_it_does_not_accept_post() {
 
 #[test]
 fn method_not_allowed_says_which_method() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/get-only"), "a=b"]);
     assert_error(&done);
@@ -492,7 +492,7 @@ fn method_not_allowed_says_which_method() {
 
 #[test]
 fn oversized_headers_are_called_too_large() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     for path in ["/big-header", "/many-headers"] {
         let address = url(&server, path);
@@ -507,7 +507,7 @@ fn oversized_headers_are_called_too_large() {
 
 #[test]
 fn each_redirect_is_reported_and_the_error_names_the_last_url() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/chain")]);
     assert_error_after_hops(&done, 2);
@@ -527,7 +527,7 @@ fn each_redirect_is_reported_and_the_error_names_the_last_url() {
 
 #[test]
 fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -547,7 +547,7 @@ fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
 
 #[test]
 fn a_redirect_to_a_file_url_is_refused() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/goto?to=file:///etc/passwd");
     let done = get(&[&address]);
@@ -565,7 +565,7 @@ fn a_redirect_to_a_file_url_is_refused() {
 
 #[test]
 fn a_file_location_is_refused_not_fetched_as_a_path() {
-    let _timed = timed();
+    let _shared = shared();
     // ureq alone would fetch http://host/file:///etc/passwd.
     let server = http_peer();
     let address = url(&server, "/to-file");
@@ -583,7 +583,7 @@ fn a_file_location_is_refused_not_fetched_as_a_path() {
 
 #[test]
 fn a_hostile_location_never_reaches_the_terminal_raw() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/hostile")]);
     // `get` has checked for control characters; bidi marks are not
@@ -602,7 +602,7 @@ fn a_hostile_location_never_reaches_the_terminal_raw() {
 
 #[test]
 fn a_redirect_loop_stops_after_10_hops() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/loop");
     let done = get(&[&address]);
@@ -613,7 +613,7 @@ fn a_redirect_loop_stops_after_10_hops() {
 
 #[test]
 fn a_post_is_not_sent_again_on_307() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/moved307");
     let done = post(&[&address, "a=b"]);
@@ -627,7 +627,7 @@ fn a_post_is_not_sent_again_on_307() {
 
 #[test]
 fn timeout_bounds_the_whole_request_with_its_redirects() {
-    let _timed = timed();
+    let _shared = shared();
     // 6 hops of 1.2 s each would take 7.2 s; --timeout 3 ends it at 3 s.
     let server = http_peer();
     let address = url(&server, "/slow-redirect/6");
@@ -650,7 +650,7 @@ fn timeout_bounds_the_whole_request_with_its_redirects() {
 
 #[test]
 fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
-    let _timed = timed();
+    let _shared = shared();
     // Were the port dropped, ureq would fetch port 80: listen there if
     // this machine lets us, and check that nothing came.
     let port_80 = TcpListener::bind("127.0.0.1:80").ok();
@@ -696,7 +696,7 @@ fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
 
 #[test]
 fn deflate_is_undone_and_brotli_is_named() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/deflate");
     assert!(done.status.success(), "{done:?}");
     assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
@@ -716,7 +716,7 @@ fn deflate_is_undone_and_brotli_is_named() {
 
 #[test]
 fn a_malformed_response_is_blamed_on_the_web_server() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     for path in ["/bad-length", "/chunk-overflow"] {
         let address = url(&server, path);
@@ -734,7 +734,7 @@ fn a_malformed_response_is_blamed_on_the_web_server() {
 
 #[test]
 fn a_gbk_page_with_no_declared_charset_is_guessed() {
-    let _timed = timed();
+    let _shared = shared();
     let done = get_path("/gbk-plain");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("\ncontent-type -- text/html\n"));
@@ -754,7 +754,7 @@ fn a_gbk_page_with_no_declared_charset_is_guessed() {
 #[cfg(target_os = "linux")]
 #[test]
 fn peak_memory_for_a_10_mb_body_is_at_most_three_times_the_body() {
-    let _timed = timed();
+    let _shared = shared();
     let server = http_peer();
     let body_kb = 10 * 1024;
     let mut report = Vec::new();

@@ -17,7 +17,7 @@ use chapter_tests::{
     LIMIT, Server, UnreadServer, assert_clean, connect, example, read_exactly,
     reply, round_trip, run, threads, workspace,
 };
-use chapter_tests::{heavy, timed};
+use chapter_tests::{heavy, shared};
 
 /// The pool's size and queue, as `4-pool.rs` sets them.
 const WORKERS: usize = 8;
@@ -59,7 +59,7 @@ fn source(name: &str) -> String {
 
 #[test]
 fn typed_stages_are_at_most_45_lines_of_std_and_socket2() {
-    let _timed = timed();
+    let _shared = shared();
     for name in TYPED {
         let text = source(name);
         let lines = text.lines().count();
@@ -83,7 +83,7 @@ fn typed_stages_are_at_most_45_lines_of_std_and_socket2() {
 
 #[test]
 fn stage_1_accepts_prints_each_address_and_closes() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("1-accept");
     for _ in 0..2 {
         let mut client = connect(server.addr);
@@ -101,7 +101,7 @@ fn stage_1_accepts_prints_each_address_and_closes() {
 
 #[test]
 fn stage_2_serves_one_client_at_a_time() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("2-echo");
     let mut first = connect(server.addr);
     assert_eq!(round_trip(&mut first, "第一位"), reply("第一位"));
@@ -134,7 +134,7 @@ fn stage_2_serves_one_client_at_a_time() {
 
 #[test]
 fn stages_escape_control_characters_and_end_on_end() {
-    let _timed = timed();
+    let _shared = shared();
     for name in ["2-echo", "3-threads", "4-pool", "5-nonblocking"] {
         let server = stage(name);
         let mut client = connect(server.addr);
@@ -154,7 +154,7 @@ fn stages_escape_control_characters_and_end_on_end() {
 
 #[test]
 fn stage_3_serves_clients_at_once_and_survives_a_reset() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("3-threads");
     let mut held = Vec::new();
     for i in 0..20 {
@@ -182,7 +182,7 @@ fn stage_3_serves_clients_at_once_and_survives_a_reset() {
 /// (tcp-server and 5-nonblocking print through a thread of their own).
 #[test]
 fn stage_3_stops_when_its_stdout_is_not_read() {
-    let _timed = timed();
+    let _shared = shared();
     let server = UnreadServer::start(stage_command("3-threads"), "127.0.0.1:0");
     stall_on_unread_stdout(&server);
 }
@@ -212,7 +212,7 @@ fn stall_on_unread_stdout(server: &UnreadServer) -> TcpStream {
 /// up stuck printing, and the accepting thread can only say "full".
 #[test]
 fn stage_4_with_stdout_unread_soon_only_says_full() {
-    let _timed = timed();
+    let _shared = shared();
     let server = UnreadServer::start(stage_command("4-pool"), "127.0.0.1:0");
     let _stuck = stall_on_unread_stdout(&server);
     // Seven more take the other workers (each stuck at its first line),
@@ -244,7 +244,7 @@ fn occupy_workers(server: &Server, n: usize) -> Vec<TcpStream> {
 
 #[test]
 fn stage_4_pool_bounds_threads_queues_and_says_when_full() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("4-pool");
     // Every worker busy with a client that stays connected.
     let mut busy = occupy_workers(&server, WORKERS);
@@ -295,7 +295,7 @@ fn flood(mut client: TcpStream, total: usize) -> usize {
 /// reads the replies; either way its worker then serves the queue.
 #[test]
 fn the_exercise_answer_frees_workers_from_silent_and_unread_clients() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("4-pool-idle");
     let started = Instant::now();
     let mut silent = occupy_workers(&server, WORKERS / 2);
@@ -372,7 +372,7 @@ fn stage_5_serves_2000_clients_at_once_with_at_most_2_threads() {
 /// nobody reads, and a client that sends and never reads its replies.
 #[test]
 fn stage_5_serves_on_with_stdout_unread_and_a_client_that_never_reads() {
-    let _timed = timed();
+    let _shared = shared();
     let server =
         UnreadServer::start(stage_command("5-nonblocking"), "127.0.0.1:0");
     let greedy = connect(server.addr);
@@ -392,7 +392,7 @@ fn stage_5_serves_on_with_stdout_unread_and_a_client_that_never_reads() {
 
 #[test]
 fn a_bad_address_or_a_busy_port_is_explained() {
-    let _timed = timed();
+    let _shared = shared();
     let server = stage("2-echo");
     for name in ALL {
         let mut cmd = stage_command(name);
