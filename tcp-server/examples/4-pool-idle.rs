@@ -101,9 +101,10 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr) {
             break;
         }
         println!("{peer} 说: {}", data_val.escape_debug()); // 控制字符转义
-        // 回复 — Python: sock.send(…)；IDLE 秒还发不出去就断开
+        // 回复 — Python: sock.sendall(…)；IDLE 秒内没发完就断开。不用
+        // write_all：超时的 write 返回已发出的一部分，write_all 会接着再等 IDLE。
         let reply = format!("服务端接收到数据：{data_val}");
-        if sock.write_all(reply.as_bytes()).is_err() {
+        if sock.write(reply.as_bytes()).ok() != Some(reply.len()) {
             println!("{peer} 的回复发不出去（它一直不读？），已断开");
             break;
         }

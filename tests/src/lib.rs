@@ -10,9 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{
-    Arc, Condvar, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
-};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -626,23 +624,16 @@ impl Drop for UnreadServer {
 }
 
 /// The load tests (floods, thousands of clients, a listen queue filled to
-/// the open-files limit) take the machine's two cores, its memory for
-/// sockets and its ports for a few seconds each: they run alone. Every
-/// other test holds the shared side, so that no limit it checks, no
-/// datagram it counts and no connection it keeps meets a flood.
-static LOAD: RwLock<()> = RwLock::new(());
+/// the open-files limit) live in the `load` test binary, which cargo runs
+/// after `suite`; they take the machine's two cores, its memory for
+/// sockets and its ports for a few seconds each, so they also run one at a
+/// time there.
+static LOAD: Mutex<()> = Mutex::new(());
 
 /// 压测用：独占机器，直到返回值被丢弃。
 ///
-/// Held by a test that loads the machine: no other test runs meanwhile.
-pub fn heavy() -> RwLockWriteGuard<'static, ()> {
-    LOAD.write().unwrap_or_else(|e| e.into_inner())
-}
-
-/// 其余的测试用：和压测错开，彼此可以同时跑。
-///
-/// Held by every test that is not heavy: such tests run side by side,
-/// never beside a heavy one.
-pub fn shared() -> RwLockReadGuard<'static, ()> {
-    LOAD.read().unwrap_or_else(|e| e.into_inner())
+/// Held by a load test (tests/tests/load/): no other load test runs
+/// meanwhile.
+pub fn heavy() -> MutexGuard<'static, ()> {
+    LOAD.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -17,7 +17,6 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use chapter_tests::shared;
 use chapter_tests::{Running, Server, assert_clean, bin};
 
 const REPLY: &str = "服务端接收到数据：";
@@ -274,7 +273,6 @@ fn peers(log: &str, prefix: &str) -> Vec<IpAddr> {
 
 #[test]
 fn twenty_students_reach_the_teacher_with_the_printed_command() {
-    let _shared = shared();
     let begin = Instant::now();
     let lab = match Lab::new("class", STUDENTS) {
         Ok(lab) => lab,
@@ -385,7 +383,6 @@ fn twenty_students_reach_the_teacher_with_the_printed_command() {
 
 #[test]
 fn a_server_on_the_default_host_is_out_of_the_students_reach_and_says_so() {
-    let _shared = shared();
     let begin = Instant::now();
     let mut lab = match Lab::new("default", 2) {
         Ok(lab) => lab,
@@ -473,7 +470,6 @@ fn a_server_on_the_default_host_is_out_of_the_students_reach_and_says_so() {
 /// with `--port` because it is not the default.
 #[test]
 fn a_server_on_loopback_says_only_this_machine_can_connect() {
-    let _shared = shared();
     for name in ["tcp-server", "udp-server"] {
         for host in ["127.0.0.1", "::1"] {
             if host == "::1" && std::net::UdpSocket::bind("[::1]:0").is_err() {

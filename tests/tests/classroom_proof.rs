@@ -8,187 +8,15 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{
-    LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, program, python,
-    run, threads,
-};
-use chapter_tests::{heavy, shared};
+use chapter_tests::{LIMIT, Server, assert_clean, bin, program, run, threads};
 use socket2::SockRef;
 
-const REPLY: &str = "服务端接收到数据：";
-/// Each session of the load tests must be answered within this.
-const SESSION: Duration = Duration::from_secs(2);
-
-/// A server whose stdout is a pipe nobody reads (after its first line),
-/// as when it is started as `tcp-server > fifo` and the reader is stuck.
-struct Unread {
-    child: Child,
-    _stdout: ChildStdout,
-    addr: SocketAddr,
-}
-
-impl Unread {
-    fn start(name: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(bin(name))
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        // Read the first line in a thread, so a server that never prints
-        // it fails the test instead of hanging it; the pipe comes back
-        // unread past that line.
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut stdout = stdout;
-            let mut line = Vec::new();
-            let mut byte = [0];
-            while stdout.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
-                line.push(byte[0]);
-            }
-            let _ =
-                tx.send((String::from_utf8_lossy(&line).into_owned(), stdout));
-        });
-        let Ok((first, stdout)) = rx.recv_timeout(START_DEADLINE) else {
-            let _ = child.kill();
-            panic!("{name}: no first line");
-        };
-        let addr = first.rsplit(' ').next().unwrap().parse().unwrap();
-        Unread {
-            child,
-            _stdout: stdout,
-            addr,
-        }
-    }
-}
-
-impl Drop for Unread {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One session of the text's client: send, read the reply, send `end`.
-/// Returns how long it took, or what went wrong; each step waits at most
-/// `limit`.
-fn try_session(
-    addr: SocketAddr,
-    message: &str,
-    limit: Duration,
-) -> Result<Duration, String> {
-    let start = Instant::now();
-    let mut stream = TcpStream::connect_timeout(&addr, limit)
-        .map_err(|e| format!("connect {message}: {e}"))?;
-    stream.set_read_timeout(Some(limit)).unwrap();
-    stream
-        .write_all(message.as_bytes())
-        .map_err(|e| format!("send {message}: {e}"))?;
-    let mut got = vec![0; REPLY.len() + message.len()];
-    stream
-        .read_exact(&mut got)
-        .map_err(|e| format!("reply to {message}: {e}"))?;
-    if got != format!("{REPLY}{message}").as_bytes() {
-        return Err(format!("reply {:?}", String::from_utf8_lossy(&got)));
-    }
-    let _ = stream.write_all(b"end");
-    Ok(start.elapsed())
-}
-
-fn tcp_session(addr: SocketAddr, message: &str, limit: Duration) -> Duration {
-    try_session(addr, message, limit).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Tries a session until one succeeds, for at most `deadline`.
-fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
-    let start = Instant::now();
-    loop {
-        match try_session(addr, "还在吗", SESSION) {
-            Ok(_) => return start.elapsed(),
-            Err(e) if start.elapsed() > deadline => {
-                panic!("not served within {deadline:?}: {e}")
-            }
-            Err(_) => thread::sleep(Duration::from_millis(100)),
-        }
-    }
-}
-
-fn sequential_sessions(addr: SocketAddr, n: usize) -> Duration {
-    let mut worst = Duration::ZERO;
-    for i in 0..n {
-        let took = tcp_session(addr, &format!("第{i}次"), SESSION);
-        assert!(took <= SESSION, "session {i} took {took:?}");
-        worst = worst.max(took);
-    }
-    worst
-}
-
-#[test]
-fn tcp_server_with_stdout_unread_answers_3000_sessions() {
-    let _heavy = heavy();
-    for quiet in [false, true] {
-        let args: &[&str] = if quiet {
-            &["--delay-ms", "0", "--quiet"]
-        } else {
-            &["--delay-ms", "0"]
-        };
-        let server = Unread::start("tcp-server", args);
-        let worst = sequential_sessions(server.addr, 3000);
-        eprintln!("quiet={quiet}: worst session {worst:?}");
-    }
-}
-
-#[test]
-fn udp_server_with_stdout_unread_answers_3000_datagrams() {
-    let _heavy = heavy();
-    let server = Unread::start("udp-server", &[]);
-    let soc = UdpSocket::bind("127.0.0.1:0").unwrap();
-    soc.set_read_timeout(Some(SESSION)).unwrap();
-    let mut buf = [0; 2048];
-    for i in 0..3000 {
-        let message = format!("数据报{i}");
-        let start = Instant::now();
-        soc.send_to(message.as_bytes(), server.addr).unwrap();
-        let (n, from) = soc
-            .recv_from(&mut buf)
-            .unwrap_or_else(|e| panic!("datagram {i} unanswered: {e}"));
-        assert_eq!(from, server.addr);
-        assert_eq!(&buf[..n], format!("{REPLY}{message}").as_bytes());
-        assert!(start.elapsed() <= SESSION);
-    }
-}
-
-/// Ctrl-S in the instructor's terminal pauses its output; the class must
-/// go on being served, and after Ctrl-Q a note says what was left out.
-#[cfg(unix)]
-#[test]
-fn a_terminal_paused_with_ctrl_s_stops_no_client() {
-    let _heavy = heavy();
-    let mut cmd = python("xoff.py");
-    cmd.arg(bin("tcp-server")).arg("600");
-    let mut driver = Running::spawn_pipeline(cmd);
-    let (status, _) = driver.wait(Duration::from_secs(120));
-    let out = driver.stdout.text();
-    assert!(status.success(), "{out}\n{}", driver.stderr.text());
-    assert!(out.contains("answered 600\n"), "{out}");
-    let note = out
-        .lines()
-        .find(|l| l.starts_with("screen:"))
-        .unwrap_or_else(|| panic!("no skipped-lines note:\n{out}"));
-    assert!(
-        note.contains("……省略了 ") && note.contains(" 行输出 / "),
-        "{note}"
-    );
-    eprintln!("{}", out.trim());
-}
+mod support;
+use support::*;
 
 /// `2>&1 | head -1`: after the first line both stdout and stderr are a
 /// closed pipe. Running out of descriptors and clients that reset make the
@@ -196,7 +24,6 @@ fn a_terminal_paused_with_ctrl_s_stops_no_client() {
 #[cfg(unix)]
 #[test]
 fn closed_stdout_and_stderr_with_emfile_and_resets() {
-    let _shared = shared();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(
@@ -243,7 +70,6 @@ fn hold(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 
 #[test]
 fn the_51st_client_is_told_the_server_is_full() {
-    let _shared = shared();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--max-clients", "50"],
@@ -290,7 +116,6 @@ fn the_51st_client_is_told_the_server_is_full() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_default_cap_fits_the_open_files_limit() {
-    let _shared = shared();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#)
@@ -316,48 +141,8 @@ fn the_default_cap_fits_the_open_files_limit() {
     served_within(server.addr, Duration::from_secs(5));
 }
 
-/// A flood of connections, as many as this side can open under the raised
-/// open-files limit: the server never has more than --max-clients threads,
-/// so it never dies, and it serves again as soon as the flood is over.
-#[cfg(target_os = "linux")]
-#[test]
-fn a_connection_flood_never_kills_the_server() {
-    let _heavy = heavy();
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(concat!(
-            r#"h=$(ulimit -Hn); [ "$h" = unlimited ] && h=65536; "#,
-            r#"ulimit -n "$h" && exec "$0" --host 127.0.0.1 --port 0 --delay-ms 0"#
-        ))
-        .arg(bin("tcp-server"));
-    let mut server = Server::start(cmd);
-    let mut flood = python("flood.py");
-    flood.args([server.host(), server.port(), "25".into()]);
-    let flooded = run(flood, Duration::from_secs(60));
-    assert!(flooded.status.success(), "{flooded:?}");
-    let opened: usize = flooded
-        .stdout
-        .split_whitespace()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{flooded:?}"));
-    assert!(server.process.is_running(), "the flood killed the server");
-    eprintln!("flood: {}", flooded.stdout.trim());
-    assert!(opened > 0, "{flooded:?}");
-
-    let took = served_within(server.addr, Duration::from_secs(5));
-    eprintln!("served {took:?} after the flood closed");
-    assert!(server.process.is_running());
-    let stderr = server.stderr();
-    assert_clean(&stderr);
-    // More than the cap (1000, or less when lowered to fit the open-files
-    // limit) were opened: the rest were turned away.
-    assert!(stderr.contains("server full"), "{stderr}");
-}
-
 #[test]
 fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
-    let _shared = shared();
     let server = Server::chapter(
         "tcp-server",
         &["--delay-ms", "0", "--idle-timeout", "1"],
@@ -402,7 +187,6 @@ fn an_idle_connection_is_closed_and_a_talking_one_is_not() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_client_that_never_reads_frees_its_thread() {
-    let _shared = shared();
     // The write timeout is 30 s, or the idle timeout when that is shorter.
     let server = Server::chapter(
         "tcp-server",
@@ -477,7 +261,6 @@ fn silent_server() -> (SocketAddr, thread::JoinHandle<()>) {
 
 #[test]
 fn tcp_client_gives_up_on_a_silent_server() {
-    let _shared = shared();
     let (addr, _server) = silent_server();
     let port = addr.port().to_string();
     // With no option, the default: 10 s. Started first, and beside the
@@ -504,7 +287,6 @@ fn tcp_client_gives_up_on_a_silent_server() {
 #[cfg(target_os = "linux")] // 127.0.0.2 is loopback without setup on Linux
 #[test]
 fn udp_client_takes_its_reply_only_from_the_server() {
-    let _shared = shared();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_read_timeout(Some(LIMIT)).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -555,37 +337,7 @@ fn udp_client_takes_its_reply_only_from_the_server() {
 }
 
 #[test]
-fn a_burst_of_1000_resets_is_a_few_lines() {
-    let heavy_part = heavy();
-    let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
-    for _ in 0..1000 {
-        let stream = TcpStream::connect_timeout(&server.addr, LIMIT).unwrap();
-        SockRef::from(&stream)
-            .set_linger(Some(Duration::ZERO))
-            .unwrap();
-        let _ = (&stream).write_all(b"bye");
-        drop(stream); // SO_LINGER 0: close sends RST
-    }
-    // The burst is over: the rest only waits for the server's summary.
-    drop(heavy_part);
-    server
-        .process
-        .stderr
-        .wait_for(LIMIT, |t| t.contains("more like this"));
-    // The summary comes once the burst is over; give stragglers a moment.
-    thread::sleep(Duration::from_millis(1500));
-    let stderr = server.stderr();
-    let lines = stderr.lines().count();
-    assert!(stderr.contains("more like this"), "{stderr}");
-    assert!(lines <= 20, "{lines} lines:\n{stderr}");
-    assert_clean(&stderr);
-    eprintln!("1000 resets: {lines} stderr lines");
-    tcp_session(server.addr, "还好", SESSION);
-}
-
-#[test]
 fn a_udp_message_over_the_limit_is_refused_before_sending() {
-    let _shared = shared();
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_nonblocking(true).unwrap();
     let port = fake.local_addr().unwrap().port().to_string();
@@ -602,7 +354,6 @@ fn a_udp_message_over_the_limit_is_refused_before_sending() {
 
 #[test]
 fn start_the_server_hints_repeat_host_and_port() {
-    let _shared = shared();
     // A port nobody listens on: bind one, note it, close it.
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -8,7 +8,6 @@
 
 use std::ffi::OsString;
 
-use chapter_tests::shared;
 use chapter_tests::{Finished, LIMIT, program, run, run_clean};
 
 const PROGRAMS: [&str; 7] = [
@@ -53,7 +52,6 @@ fn usage_error(name: &str, given: &[OsString]) -> (String, String) {
 
 #[test]
 fn a_near_miss_gets_did_you_mean_everywhere() {
-    let _shared = shared();
     for name in PROGRAMS {
         let (typo, meant) = if name.starts_with("http") {
             ("--timout", "--timeout")
@@ -74,7 +72,6 @@ fn a_near_miss_gets_did_you_mean_everywhere() {
 
 #[test]
 fn each_usage_error_of_the_issue_in_both_languages() {
-    let _shared = shared();
     let (zh, en) = usage_error("tcp-client", &args(&["--prot", "1"]));
     assert_eq!(zh, "不认识的选项 \"--prot\"，你是想写 --port 吗？");
     assert_eq!(en, "unknown option \"--prot\"; did you mean --port?");
@@ -105,7 +102,6 @@ fn each_usage_error_of_the_issue_in_both_languages() {
 #[cfg(unix)]
 #[test]
 fn an_argument_that_is_not_unicode_is_quoted_escaped() {
-    let _shared = shared();
     use std::os::unix::ffi::OsStringExt;
     let bad = OsString::from_vec(b"caf\xe9\x1b".to_vec());
     let (zh, en) = usage_error("tcp-client", &[OsString::from("--host"), bad]);
@@ -116,7 +112,6 @@ fn an_argument_that_is_not_unicode_is_quoted_escaped() {
 
 #[test]
 fn help_has_the_conventional_layout() {
-    let _shared = shared();
     for name in PROGRAMS {
         let done = direct(name, &args(&["--help"]));
         assert!(done.status.success(), "{done:?}");
@@ -150,7 +145,6 @@ fn help_has_the_conventional_layout() {
 
 #[test]
 fn the_program_is_named_as_it_was_started() {
-    let _shared = shared();
     // Run directly: the binary's name.
     let done = direct("udp-client", &args(&["--help"]));
     assert!(done.stdout.contains("用法 / Usage: udp-client [OPTIONS]"));
@@ -178,7 +172,6 @@ fn the_program_is_named_as_it_was_started() {
 
 #[test]
 fn socket_basics_speaks_the_same_way() {
-    let _shared = shared();
     let (zh, en) = usage_error("socket-basics", &args(&["--stpe", "bind"]));
     assert_eq!(zh, "不认识的选项 \"--stpe\"，你是想写 --step 吗？");
     assert_eq!(en, "unknown option \"--stpe\"; did you mean --step?");
@@ -199,7 +192,6 @@ fn socket_basics_speaks_the_same_way() {
 
 #[test]
 fn a_duration_under_one_millisecond_is_refused_and_the_minimum_named() {
-    let _shared = shared();
     // Anything under 1 ms would become a zero timeout, which a socket
     // refuses: every client would then be reset.
     for (name, option, value) in [

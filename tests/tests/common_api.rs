@@ -19,7 +19,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chapter_tests::shared;
 use chapter_tests::workspace;
 
 /// Items that no program needs to name, and why they are `pub`.
@@ -189,7 +188,6 @@ fn names(source: &str, module: &str, name: &str) -> bool {
 
 #[test]
 fn every_export_of_common_is_used_by_two_programs() {
-    let _shared = shared();
     let programs = programs();
     let mut lonely = Vec::new();
     for item in exported() {
@@ -214,7 +212,6 @@ fn every_export_of_common_is_used_by_two_programs() {
 
 #[test]
 fn the_check_finds_what_it_looks_for() {
-    let _shared = shared();
     let items = exported();
     for item in ["explain::talk", "cli::Program", "common::BUFFER_SIZE"] {
         assert!(items.contains(item), "{item} in {items:?}");

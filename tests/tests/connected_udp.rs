@@ -11,7 +11,6 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::Duration;
 
-use chapter_tests::shared;
 use chapter_tests::{
     LIMIT, Running, Server, assert_clean, example, program, run,
 };
@@ -30,7 +29,6 @@ fn closed_port() -> String {
 
 #[test]
 fn talks_to_udp_server_with_send_and_recv() {
-    let _shared = shared();
     let mut cmd = program("udp-server");
     cmd.args(["--host", "127.0.0.1", "--port", "0"]);
     let server = Server::start(cmd);
@@ -52,7 +50,6 @@ fn talks_to_udp_server_with_send_and_recv() {
 
 #[test]
 fn a_closed_port_is_reported_as_refused_on_linux() {
-    let _shared = shared();
     if !cfg!(target_os = "linux") {
         eprintln!("skipped: the refusal is checked on Linux only");
         return;
@@ -80,7 +77,6 @@ fn a_closed_port_is_reported_as_refused_on_linux() {
 
 #[test]
 fn datagrams_from_another_address_are_not_delivered() {
-    let _shared = shared();
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     peer.set_read_timeout(Some(LIMIT)).unwrap();
     let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();

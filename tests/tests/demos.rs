@@ -12,7 +12,6 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::shared;
 use chapter_tests::{
     Finished, LIMIT, REPLY, Server, assert_clean, book_output, example,
     http_peer, program, python, run,
@@ -32,7 +31,6 @@ fn example_of(
 
 #[test]
 fn merge_gets_one_reply_for_three_sends() {
-    let _shared = shared();
     // The server waits before accepting: all three sends are queued by then
     // (the client is built first, so that it connects within the wait).
     example("tcp-client", "merge");
@@ -60,7 +58,6 @@ fn merge_gets_one_reply_for_three_sends() {
 
 #[test]
 fn merge_waits_at_most_its_timeout_for_a_dripping_server() {
-    let _shared = shared();
     // A server that accepts, then drips a line a second and never closes.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -90,7 +87,6 @@ fn merge_waits_at_most_its_timeout_for_a_dripping_server() {
 
 #[test]
 fn apart_keeps_three_datagrams_apart() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &[]);
     let out =
         example_of("udp-client", "apart", &server, &["one", "two", "three"]);
@@ -123,7 +119,6 @@ fn client_ports(log: &str) -> std::collections::HashSet<&str> {
 
 #[test]
 fn the_one_socket_answer_keeps_the_client_port() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &[]);
     let mut cmd = Command::new(example("udp-client", "one_socket"));
     cmd.args(server.target()).args(["--delay-ms", "0"]);
@@ -142,7 +137,6 @@ fn the_one_socket_answer_keeps_the_client_port() {
 
 #[test]
 fn accept_delay_lets_the_backlog_fill() {
-    let _shared = shared();
     if !cfg!(target_os = "linux") {
         return; // how a full queue answers a SYN differs between systems
     }
@@ -165,7 +159,6 @@ fn accept_delay_lets_the_backlog_fill() {
 
 #[test]
 fn the_demo_options_are_checked_and_left_out_of_the_listings() {
-    let _shared = shared();
     let mut cmd = Command::new(example("tcp-server", "backlog"));
     cmd.args(["--accept-delay-ms", "soon"]);
     let bad = run(cmd, LIMIT);
@@ -189,7 +182,6 @@ fn the_demo_options_are_checked_and_left_out_of_the_listings() {
 
 #[test]
 fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
-    let _shared = shared();
     let out = run(Command::new(example("tcp-server", "reuse")), LIMIT);
     assert!(out.status.success(), "{out:?}");
     assert_clean(&out.stdout);
@@ -209,7 +201,6 @@ fn the_reuse_answer_shows_time_wait_blocking_a_bind() {
 
 #[test]
 fn a_running_server_is_not_blamed_on_time_wait() {
-    let _shared = shared();
     let first = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-server");
     cmd.args(first.target());
@@ -221,7 +212,6 @@ fn a_running_server_is_not_blamed_on_time_wait() {
 
 #[test]
 fn the_python_get_client_prints_what_http_get_prints() {
-    let _shared = shared();
     let peer = http_peer();
     let url = format!("http://{}/", peer.addr);
     let mut cmd = python("http_get.py");
@@ -247,7 +237,6 @@ fn the_python_get_client_prints_what_http_get_prints() {
 
 #[test]
 fn the_no_end_answer_ends_the_session_by_closing() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = Command::new(example("tcp-client", "no_end"));
     cmd.args(server.target());
@@ -270,7 +259,6 @@ fn the_no_end_answer_ends_the_session_by_closing() {
 
 #[test]
 fn the_lossy_answer_turns_a_gbk_page_into_replacement_characters() {
-    let _shared = shared();
     let peer = http_peer();
     let url = format!("http://{}/gbk-meta", peer.addr);
     let mut cmd = Command::new(example("http-get", "lossy"));

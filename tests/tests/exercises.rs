@@ -11,89 +11,16 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Finished, LIMIT, assert_clean, bin, workspace};
-use chapter_tests::{heavy, shared};
+use chapter_tests::{LIMIT, assert_clean, workspace};
 
-/// Every exercise, as `exercises -- list` gives them.
-const NAMES: [&str; 9] = [
-    "client-timeout",
-    "greet-peer",
-    "capped-server",
-    "nonblocking-server",
-    "lines-client",
-    "lines-server",
-    "length-prefix",
-    "udp-retry",
-    "http-get-by-hand",
-];
-
-/// The tests that look for the starters' processes run one at a time, so
-/// that one does not see the other's.
-fn alone() -> MutexGuard<'static, ()> {
-    static ONE: Mutex<()> = Mutex::new(());
-    ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Runs `cmd` to its end; on Unix in a process group of its own, so that
-/// a failing test kills the checker and every program it started.
-fn finished(cmd: Command, deadline: Duration) -> Finished {
-    #[cfg(unix)]
-    return chapter_tests::run_pipeline(cmd, deadline);
-    #[cfg(not(unix))]
-    chapter_tests::run(cmd, deadline)
-}
-
-fn checker(args: &[&str]) -> Command {
-    let mut cmd = Command::new(bin("exercises"));
-    cmd.args(args);
-    cmd
-}
-
-/// `(passed, total)` of each exercise's `结果 / result: a/b` line.
-fn results(out: &str) -> Vec<(usize, usize)> {
-    out.lines()
-        .filter_map(|line| line.trim().strip_prefix("结果 / result: "))
-        .map(|rest| {
-            let counts = rest.split(' ').next().unwrap();
-            let (a, b) = counts.split_once('/').unwrap();
-            (a.parse().unwrap(), b.parse().unwrap())
-        })
-        .collect()
-}
-
-/// The processes running `exe` now (Linux: from /proc; `None` elsewhere).
-fn running(exe: &Path) -> Option<Vec<u32>> {
-    if !cfg!(target_os = "linux") {
-        return None;
-    }
-    let exe = fs::canonicalize(exe).unwrap_or_else(|_| exe.to_path_buf());
-    let mut pids = Vec::new();
-    for entry in fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse().ok())
-        else {
-            continue;
-        };
-        if fs::read_link(entry.path().join("exe")).is_ok_and(|p| p == exe) {
-            pids.push(pid);
-        }
-    }
-    Some(pids)
-}
-
-/// The starter's executable beside the checker's.
-fn starter_exe(name: &str) -> PathBuf {
-    let mut path = bin("exercises").with_file_name(name).into_os_string();
-    path.push(std::env::consts::EXE_SUFFIX);
-    path.into()
-}
+mod support;
+use support::*;
 
 #[test]
 fn list_names_every_exercise_with_its_file_in_order() {
-    let _shared = shared();
     let done = finished(checker(&["list"]), LIMIT);
     assert!(done.status.success(), "{done:?}");
     let names: Vec<&str> = done
@@ -112,7 +39,6 @@ fn list_names_every_exercise_with_its_file_in_order() {
 
 #[test]
 fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
-    let _shared = shared();
     let done = finished(checker(&["check", "udp-rety"]), LIMIT);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert!(
@@ -128,59 +54,11 @@ fn a_wrong_name_or_option_is_a_usage_error_that_suggests_the_nearest() {
     assert_clean(&done.stderr);
 }
 
-/// Starters and answers, all exercises at once; then no program of a
-/// starter is left running (the client-timeout starter hangs on purpose
-/// in one of its cases and is stopped at the deadline).
-#[test]
-fn every_starter_fails_every_answer_passes_and_nothing_is_left_running() {
-    let _heavy = heavy();
-    let _alone = alone();
-    let starters =
-        thread::spawn(|| finished(checker(&["check", "--all"]), LIMIT));
-    let answers = finished(checker(&["check", "--all", "--solution"]), LIMIT);
-    let starters: Finished = starters.join().unwrap();
-
-    assert_eq!(answers.status.code(), Some(0), "{}", answers.stdout);
-    let passed = results(&answers.stdout);
-    assert_eq!(passed.len(), NAMES.len(), "{}", answers.stdout);
-    assert!(passed.iter().all(|(a, b)| a == b), "{}", answers.stdout);
-
-    assert_eq!(starters.status.code(), Some(1), "{}", starters.stdout);
-    let failed = results(&starters.stdout);
-    assert_eq!(failed.len(), NAMES.len(), "{}", starters.stdout);
-    for ((a, b), name) in failed.iter().zip(NAMES) {
-        assert!(
-            a < b,
-            "the starter of {name} passes its check (this test expects \
-             untouched starters: git checkout exercises/src/bin)"
-        );
-    }
-    assert!(
-        starters.stdout.contains("did not finish within 4 s"),
-        "{}",
-        starters.stdout
-    );
-    assert_clean(&starters.stdout);
-    assert_clean(&answers.stdout);
-
-    match running(&starter_exe("client-timeout")) {
-        None => println!("skipped: no /proc to look for processes left"),
-        Some(left) => {
-            let every: Vec<u32> = NAMES
-                .iter()
-                .flat_map(|n| running(&starter_exe(n)).unwrap_or_default())
-                .collect();
-            assert!(left.is_empty() && every.is_empty(), "left: {every:?}");
-        }
-    }
-}
-
 /// Ctrl-C in the terminal stops the checker and the student's program
 /// with it (they share the terminal's process group).
 #[cfg(unix)]
 #[test]
 fn an_interrupted_checker_leaves_no_student_program_behind() {
-    let _shared = shared();
     use chapter_tests::Running;
     if !cfg!(target_os = "linux") {
         println!("skipped: no /proc to look for processes");
@@ -253,7 +131,6 @@ fn scratch_manifest() -> String {
 
 #[test]
 fn answers_copied_over_starters_pass_in_a_scratch_copy() {
-    let _shared = shared();
     let dir = std::env::temp_dir()
         .join(format!("exercises-scratch-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);

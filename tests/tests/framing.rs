@@ -14,7 +14,6 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use chapter_tests::shared;
 use chapter_tests::{
     LIMIT, REPLY, Server, assert_clean, connect, example, python, reply, run,
 };
@@ -63,7 +62,6 @@ fn expected(messages: &[&str]) -> Vec<String> {
 
 #[test]
 fn each_server_takes_split_and_merged_messages_whole() {
-    let _shared = shared();
     for framing in ["lines", "length"] {
         let server = framing_server(framing);
         for mode in MODES {
@@ -87,7 +85,6 @@ fn each_server_takes_split_and_merged_messages_whole() {
 
 #[test]
 fn each_client_reads_split_and_merged_replies_whole() {
-    let _shared = shared();
     for framing in ["lines", "length"] {
         for mode in MODES {
             let peer = python_server(framing, mode);
@@ -144,7 +141,6 @@ fn read_frame(stream: &mut TcpStream) -> Vec<u8> {
 
 #[test]
 fn the_length_prefix_round_trips_0_1_and_65536_bytes_and_a_cut_character() {
-    let _shared = shared();
     let server = framing_server("length");
     let mut stream = connect(server.addr);
     stream.set_nodelay(true).unwrap();
@@ -172,7 +168,6 @@ fn the_length_prefix_round_trips_0_1_and_65536_bytes_and_a_cut_character() {
 
 #[test]
 fn a_length_past_the_limit_is_refused_and_the_server_goes_on() {
-    let _shared = shared();
     let server = framing_server("length");
     let mut rude = connect(server.addr);
     rude.write_all(&u32::MAX.to_be_bytes()).unwrap();
@@ -191,7 +186,6 @@ fn a_length_past_the_limit_is_refused_and_the_server_goes_on() {
 
 #[test]
 fn a_client_with_no_server_says_what_to_run() {
-    let _shared = shared();
     // A port nobody listens on: bind one, note it, close it.
     let addr = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

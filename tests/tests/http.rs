@@ -13,7 +13,6 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chapter_tests::shared;
 use chapter_tests::{
     Finished, LIMIT, Server, assert_error, http_peer, program_clean, python,
     run,
@@ -44,7 +43,6 @@ fn assert_usage(done: &Finished) {
 
 #[test]
 fn utf8_page_prints_status_headers_and_body() {
-    let _shared = shared();
     let done = get_path("/utf8");
     assert!(done.status.success(), "{done:?}");
     let mut lines = done.stdout.lines();
@@ -66,7 +64,6 @@ fn utf8_page_prints_status_headers_and_body() {
 
 #[test]
 fn gbk_page_by_header_charset() {
-    let _shared = shared();
     let done = get_path("/gbk-header");
     assert!(done.status.success(), "{done:?}");
     assert!(
@@ -80,7 +77,6 @@ fn gbk_page_by_header_charset() {
 
 #[test]
 fn gbk_page_by_meta_http_equiv_only() {
-    let _shared = shared();
     let done = get_path("/gbk-meta");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("\ncontent-type -- text/html\n"));
@@ -94,7 +90,6 @@ fn gbk_page_by_meta_http_equiv_only() {
 
 #[test]
 fn not_found_prints_the_page_then_exits_1() {
-    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/missing");
     let done = get(&[&address]);
@@ -111,7 +106,6 @@ fn not_found_prints_the_page_then_exits_1() {
 
 #[test]
 fn gzip_body_is_decompressed() {
-    let _shared = shared();
     let done = get_path("/gzip");
     assert!(done.status.success(), "{done:?}");
     assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
@@ -119,7 +113,6 @@ fn gzip_body_is_decompressed() {
 
 #[test]
 fn chunked_body_is_joined() {
-    let _shared = shared();
     let done = get_path("/chunked");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("transfer-encoding -- chunked\n"));
@@ -128,7 +121,6 @@ fn chunked_body_is_joined() {
 
 #[test]
 fn redirect_is_followed() {
-    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/redirect")]);
     assert!(done.status.success(), "{done:?}");
@@ -144,7 +136,6 @@ fn redirect_is_followed() {
 
 #[test]
 fn binary_body_is_summarised() {
-    let _shared = shared();
     let done = get_path("/binary");
     assert!(done.status.success(), "{done:?}");
     let last = done.stdout.lines().last().unwrap();
@@ -154,7 +145,6 @@ fn binary_body_is_summarised() {
 
 #[test]
 fn control_characters_in_a_page_are_escaped() {
-    let _shared = shared();
     // `get` checks that no raw control character reaches the terminal.
     let done = get_path("/control");
     assert!(done.status.success(), "{done:?}");
@@ -167,7 +157,6 @@ fn control_characters_in_a_page_are_escaped() {
 
 #[test]
 fn a_huge_body_is_cut_at_10_mb() {
-    let _shared = shared();
     let done = get_path("/big");
     assert!(done.status.success(), "{done:?}");
     let body = done.stdout.lines().last().unwrap();
@@ -177,7 +166,6 @@ fn a_huge_body_is_cut_at_10_mb() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/silent");
     let done = get(&["--timeout", "2", &address]);
@@ -190,7 +178,6 @@ fn a_server_that_never_answers_times_out() {
 
 #[test]
 fn refused_port_says_no_server_is_there() {
-    let _shared = shared();
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -209,7 +196,6 @@ fn refused_port_says_no_server_is_there() {
 
 #[test]
 fn bad_urls_are_explained() {
-    let _shared = shared();
     for (bad, zh, en) in [
         ("not a url", "不是网址", "is not a URL"),
         ("ftp://x", "ftp://", "only http:// and https://"),
@@ -230,7 +216,6 @@ fn bad_urls_are_explained() {
 
 #[test]
 fn unresolvable_host_suggests_being_offline_quickly() {
-    let _shared = shared();
     let done = get(&["--timeout", "20", "http://no-such-host.invalid/"]);
     assert_error(&done);
     assert!(
@@ -247,7 +232,6 @@ fn unresolvable_host_suggests_being_offline_quickly() {
 
 #[test]
 fn get_options() {
-    let _shared = shared();
     let done = get(&["--help"]);
     assert!(done.status.success());
     assert!(done.stdout.contains("http://www.baidu.com"));
@@ -262,7 +246,6 @@ fn get_options() {
 
 #[test]
 fn post_form_arrives_intact() {
-    let _shared = shared();
     let server = http_peer();
     let done = post(&[
         &url(&server, "/echo"),
@@ -291,7 +274,6 @@ fn post_form_arrives_intact() {
 
 #[test]
 fn post_with_no_fields_sends_an_empty_form() {
-    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/echo")]);
     assert!(done.status.success(), "{done:?}");
@@ -300,7 +282,6 @@ fn post_with_no_fields_sends_an_empty_form() {
 
 #[test]
 fn post_errors_are_explained() {
-    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/nowhere"), "a=b"]);
     assert_error(&done);
@@ -318,7 +299,6 @@ fn post_errors_are_explained() {
 
 #[test]
 fn post_usage() {
-    let _shared = shared();
     let done = post(&[]);
     assert_usage(&done);
     assert!(done.stderr.contains("python3 tests/py/http_peer.py 8000"));
@@ -336,7 +316,6 @@ fn post_usage() {
 
 #[test]
 fn https_to_a_plain_http_port_says_to_use_http() {
-    let _shared = shared();
     let server = http_peer();
     let done = get(&[&format!("https://{}/utf8", server.addr)]);
     assert_error(&done);
@@ -348,7 +327,6 @@ fn https_to_a_plain_http_port_says_to_use_http() {
 
 #[test]
 fn https_to_a_port_that_speaks_neither_does_not_say_http() {
-    let _shared = shared();
     // A server that answers every connection with one line of nonsense.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -426,7 +404,6 @@ impl Drop for SelfSigned {
 
 #[test]
 fn a_self_signed_certificate_is_called_a_certificate_problem() {
-    let _shared = shared();
     if !SelfSigned::available() {
         eprintln!("skipped: openssl is not installed to make a certificate");
         return;
@@ -454,7 +431,6 @@ fn a_self_signed_certificate_is_called_a_certificate_problem() {
 
 #[test]
 fn post_to_python_http_server_says_it_does_not_accept_post() {
-    let _shared = shared();
     // Python's own `python3 -m http.server` handler, which the README
     // suggests for offline use: it answers POST with 501.
     let mut cmd = python("http_peer.py");
@@ -481,7 +457,6 @@ fn post_to_python_http_server_says_it_does_not_accept_post() {
 
 #[test]
 fn method_not_allowed_says_which_method() {
-    let _shared = shared();
     let server = http_peer();
     let done = post(&[&url(&server, "/get-only"), "a=b"]);
     assert_error(&done);
@@ -492,7 +467,6 @@ fn method_not_allowed_says_which_method() {
 
 #[test]
 fn oversized_headers_are_called_too_large() {
-    let _shared = shared();
     let server = http_peer();
     for path in ["/big-header", "/many-headers"] {
         let address = url(&server, path);
@@ -507,7 +481,6 @@ fn oversized_headers_are_called_too_large() {
 
 #[test]
 fn each_redirect_is_reported_and_the_error_names_the_last_url() {
-    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/chain")]);
     assert_error_after_hops(&done, 2);
@@ -527,7 +500,6 @@ fn each_redirect_is_reported_and_the_error_names_the_last_url() {
 
 #[test]
 fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
-    let _shared = shared();
     let server = http_peer();
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -547,7 +519,6 @@ fn a_redirect_to_another_port_is_said_and_its_error_names_that_port() {
 
 #[test]
 fn a_redirect_to_a_file_url_is_refused() {
-    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/goto?to=file:///etc/passwd");
     let done = get(&[&address]);
@@ -565,7 +536,6 @@ fn a_redirect_to_a_file_url_is_refused() {
 
 #[test]
 fn a_file_location_is_refused_not_fetched_as_a_path() {
-    let _shared = shared();
     // ureq alone would fetch http://host/file:///etc/passwd.
     let server = http_peer();
     let address = url(&server, "/to-file");
@@ -583,7 +553,6 @@ fn a_file_location_is_refused_not_fetched_as_a_path() {
 
 #[test]
 fn a_hostile_location_never_reaches_the_terminal_raw() {
-    let _shared = shared();
     let server = http_peer();
     let done = get(&[&url(&server, "/hostile")]);
     // `get` has checked for control characters; bidi marks are not
@@ -602,7 +571,6 @@ fn a_hostile_location_never_reaches_the_terminal_raw() {
 
 #[test]
 fn a_redirect_loop_stops_after_10_hops() {
-    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/loop");
     let done = get(&[&address]);
@@ -613,7 +581,6 @@ fn a_redirect_loop_stops_after_10_hops() {
 
 #[test]
 fn a_post_is_not_sent_again_on_307() {
-    let _shared = shared();
     let server = http_peer();
     let address = url(&server, "/moved307");
     let done = post(&[&address, "a=b"]);
@@ -627,7 +594,6 @@ fn a_post_is_not_sent_again_on_307() {
 
 #[test]
 fn timeout_bounds_the_whole_request_with_its_redirects() {
-    let _shared = shared();
     // 6 hops of 1.2 s each would take 7.2 s; --timeout 3 ends it at 3 s.
     let server = http_peer();
     let address = url(&server, "/slow-redirect/6");
@@ -650,7 +616,6 @@ fn timeout_bounds_the_whole_request_with_its_redirects() {
 
 #[test]
 fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
-    let _shared = shared();
     // Were the port dropped, ureq would fetch port 80: listen there if
     // this machine lets us, and check that nothing came.
     let port_80 = TcpListener::bind("127.0.0.1:80").ok();
@@ -696,7 +661,6 @@ fn a_port_above_65535_is_refused_and_nothing_connects_to_port_80() {
 
 #[test]
 fn deflate_is_undone_and_brotli_is_named() {
-    let _shared = shared();
     let done = get_path("/deflate");
     assert!(done.status.success(), "{done:?}");
     assert_eq!(done.stdout.matches("压缩过的页面\n").count(), 50);
@@ -716,7 +680,6 @@ fn deflate_is_undone_and_brotli_is_named() {
 
 #[test]
 fn a_malformed_response_is_blamed_on_the_web_server() {
-    let _shared = shared();
     let server = http_peer();
     for path in ["/bad-length", "/chunk-overflow"] {
         let address = url(&server, path);
@@ -734,7 +697,6 @@ fn a_malformed_response_is_blamed_on_the_web_server() {
 
 #[test]
 fn a_gbk_page_with_no_declared_charset_is_guessed() {
-    let _shared = shared();
     let done = get_path("/gbk-plain");
     assert!(done.status.success(), "{done:?}");
     assert!(done.stdout.contains("\ncontent-type -- text/html\n"));
@@ -754,7 +716,6 @@ fn a_gbk_page_with_no_declared_charset_is_guessed() {
 #[cfg(target_os = "linux")]
 #[test]
 fn peak_memory_for_a_10_mb_body_is_at_most_three_times_the_body() {
-    let _shared = shared();
     let server = http_peer();
     let body_kb = 10 * 1024;
     let mut report = Vec::new();

@@ -12,7 +12,6 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use chapter_tests::shared;
 use chapter_tests::{
     Finished, LIMIT, Server, assert_error, program, program_clean, python, run,
 };
@@ -60,7 +59,6 @@ const PAGE: &[u8] = b"HTTP/1.1 200 OK\r\nX-Mixed-CASE: Kept As Sent\r\n\
 
 #[test]
 fn the_request_is_the_one_written_by_hand() {
-    let _shared = shared();
     let (done, request) = fetch("/a/中文?q=1#top", PAGE, &[]);
     assert!(done.status.success(), "{done:?}");
     let port = request
@@ -79,7 +77,6 @@ fn the_request_is_the_one_written_by_hand() {
 
 #[test]
 fn status_and_headers_print_exactly_as_received() {
-    let _shared = shared();
     let (done, _) = fetch("/", PAGE, &[]);
     assert!(done.status.success(), "{done:?}");
     assert_eq!(
@@ -93,7 +90,6 @@ fn status_and_headers_print_exactly_as_received() {
 
 #[test]
 fn control_characters_in_headers_and_body_are_escaped() {
-    let _shared = shared();
     let answer = b"HTTP/1.1 200 OK\r\nX-Evil: \x1b]0;owned\x07\x1b[2J\r\n\
         Content-Length: 9\r\n\r\nok\x1b[31mred\x9b";
     let (done, _) = fetch("/", answer, &[]);
@@ -112,7 +108,6 @@ fn control_characters_in_headers_and_body_are_escaped() {
 
 #[test]
 fn chunked_gzip_redirect_and_gbk_are_shown_raw_with_a_note() {
-    let _shared = shared();
     let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
         6\r\n\xe5\x88\x86\xe5\x9d\x97\r\n0\r\n\r\n";
     let (done, _) = fetch("/", chunked, &[]);
@@ -148,7 +143,6 @@ fn chunked_gzip_redirect_and_gbk_are_shown_raw_with_a_note() {
 
 #[test]
 fn a_large_answer_is_cut() {
-    let _shared = shared();
     let mut answer = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
     answer.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
     let (done, _) = fetch("/", &answer, &[]);
@@ -163,7 +157,6 @@ fn a_large_answer_is_cut() {
 
 #[test]
 fn not_http_and_no_answer_are_errors() {
-    let _shared = shared();
     let (done, _) = fetch("/", b"SSH-2.0-OpenSSH_9.6\r\n", &[]);
     assert_error(&done);
     assert!(done.stderr.contains("not HTTP"), "{}", done.stderr);
@@ -177,7 +170,6 @@ fn not_http_and_no_answer_are_errors() {
 
 #[test]
 fn the_chapters_tcp_server_is_not_a_web_server() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let done = raw(&[&format!("http://{}/", server.addr)]);
     assert_error(&done);
@@ -190,7 +182,6 @@ fn the_chapters_tcp_server_is_not_a_web_server() {
 
 #[test]
 fn a_silent_server_times_out() {
-    let _shared = shared();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     // Half an answer, then silence with the connection open.
@@ -212,7 +203,6 @@ fn a_silent_server_times_out() {
 
 #[test]
 fn a_body_shorter_than_its_content_length_is_incomplete() {
-    let _shared = shared();
     // 100,000 bytes declared, 5,000 sent, then a clean close.
     let mut answer =
         b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".to_vec();
@@ -245,7 +235,6 @@ fn a_body_shorter_than_its_content_length_is_incomplete() {
 
 #[test]
 fn trace_dumps_the_request_and_the_answer() {
-    let _shared = shared();
     let (done, _) = fetch("/", PAGE, &["--trace"]);
     assert!(done.status.success(), "{done:?}");
     assert!(done.stderr.contains("GET / HTTP/1.1.."), "{}", done.stderr);
@@ -260,7 +249,6 @@ fn trace_dumps_the_request_and_the_answer() {
 
 #[test]
 fn bad_urls_and_unreachable_servers_are_explained() {
-    let _shared = shared();
     let free = TcpListener::bind("127.0.0.1:0").unwrap();
     let refused = format!("http://{}/", free.local_addr().unwrap());
     drop(free);
@@ -282,7 +270,6 @@ fn bad_urls_and_unreachable_servers_are_explained() {
 
 #[test]
 fn usage_help_and_version() {
-    let _shared = shared();
     let done = raw(&["--port", "80"]);
     assert_eq!(done.status.code(), Some(2), "{done:?}");
     assert!(done.stderr.contains("--help"), "{}", done.stderr);
@@ -301,7 +288,6 @@ fn usage_help_and_version() {
 /// and http-get what urllib/ureq make of it.
 #[test]
 fn next_to_http_get_for_the_same_url() {
-    let _shared = shared();
     let peer = Server::start(python("http_raw_peer.py"));
     let url = |path: &str| format!("http://{}{path}", peer.addr);
     let get = |path: &str| {
@@ -341,7 +327,6 @@ fn next_to_http_get_for_the_same_url() {
 /// run to run (the book compares its captured output).
 #[test]
 fn the_peer_answers_are_fixed() {
-    let _shared = shared();
     let peer = Server::start(python("http_raw_peer.py"));
     let first = raw(&[&format!("http://{}/", peer.addr)]);
     let second = raw(&[&format!("http://{}/", peer.addr)]);

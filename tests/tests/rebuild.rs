@@ -10,7 +10,6 @@
 // Test code: a failed assumption should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chapter_tests::shared;
 use chapter_tests::{cargo, workspace};
 
 /// The packages the README tells a student to `cargo run -p`.
@@ -27,7 +26,6 @@ const README_PROGRAMS: &[&str] = &[
 
 #[test]
 fn each_readme_program_builds_without_compiling_a_dependency() {
-    let _shared = shared();
     let readme = std::fs::read_to_string(workspace().join("README.md"))
         .expect("README.md");
     let mut rebuilt = Vec::new();

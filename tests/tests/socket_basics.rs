@@ -7,7 +7,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chapter_tests::shared;
 use chapter_tests::{Finished, LIMIT, bin, program_clean, run};
 
 /// Every row the tour must show: the six steps, the four address families
@@ -92,7 +91,6 @@ fn number_after(text: &str, marker: &str) -> Option<u64> {
 
 #[test]
 fn the_tour_shows_every_row_with_real_values() {
-    let _shared = shared();
     let out = tour(&[]);
     assert!(out.status.success(), "{out:?}");
     assert!(out.stderr.is_empty(), "stderr: {}", out.stderr);
@@ -225,7 +223,6 @@ fn the_tour_shows_every_row_with_real_values() {
 
 #[test]
 fn list_names_every_row() {
-    let _shared = shared();
     let out = tour(&["--list"]);
     assert!(out.status.success(), "{out:?}");
     let names: Vec<&str> = out
@@ -287,7 +284,6 @@ fn assert_raw_explained(out: &Finished, privileged: bool) {
 
 #[test]
 fn raw_is_refused_or_pings_and_says_which() {
-    let _shared = shared();
     let out = tour(&["--step", "raw"]);
     #[cfg(target_os = "linux")]
     assert_raw_explained(&out, may_open_raw_sockets());
@@ -300,7 +296,6 @@ fn raw_is_refused_or_pings_and_says_which() {
 #[cfg(target_os = "linux")]
 #[test]
 fn raw_as_a_normal_user_is_refused_and_explained() {
-    let _shared = shared();
     if !may_open_raw_sockets() {
         // Already a normal user: the test above saw the refusal.
         return;
@@ -316,7 +311,6 @@ fn raw_as_a_normal_user_is_refused_and_explained() {
 
 #[test]
 fn one_step_prints_only_that_row() {
-    let _shared = shared();
     let out = tour(&["--step", "bind"]);
     assert!(out.status.success(), "{out:?}");
     let rows = rows(&out.stdout);
@@ -339,7 +333,6 @@ fn rows_named(stdout: &str) -> Vec<String> {
 
 #[test]
 fn a_bad_step_is_a_usage_error() {
-    let _shared = shared();
     let out = tour(&["--step", "bnid"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
@@ -360,7 +353,6 @@ fn a_bad_step_is_a_usage_error() {
 
 #[test]
 fn help_and_version() {
-    let _shared = shared();
     let out = tour(&["--help"]);
     assert!(out.status.success(), "{out:?}");
     assert!(out.stdout.contains("--step") && out.stdout.contains("--list"));

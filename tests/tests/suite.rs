@@ -1,9 +1,9 @@
-//! Every end-to-end test in one test binary, so that `cargo test
-//! --workspace` runs them side by side instead of one file after another
-//! (each file is a module; they wait on servers and clients far more than
-//! they compute). Tests that load the machine take `chapter_tests::heavy()`
-//! and run alone; every other test takes `chapter_tests::shared()` and runs
-//! beside the others. `.cargo/config.toml` sets how many run at once.
+//! Every end-to-end test but the load tests in one test binary, so that
+//! `cargo test --workspace` runs them side by side instead of one file
+//! after another (each file is a module; they wait on servers and clients
+//! far more than they compute). `.cargo/config.toml` sets how many run at
+//! once. A test that floods, or holds thousands of sockets, goes in
+//! `load.rs` instead: there the load tests run one at a time, after these.
 
 mod adversary;
 mod classroom;

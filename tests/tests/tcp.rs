@@ -9,7 +9,6 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::shared;
 use chapter_tests::{
     DEMO, LIMIT, REPLY, Server, assert_clean, client_of, connect, hex, program,
     python, read_exactly, round_trip, run,
@@ -28,7 +27,6 @@ fn client(server: &Server, extra: &[&str]) -> chapter_tests::Finished {
 
 #[test]
 fn rust_client_sends_the_texts_bytes_to_a_python_server() {
-    let _shared = shared();
     let server = Server::start(python("tcp_server.py"));
     let out = client(&server, &[]);
     assert!(out.status.success(), "{out:?}");
@@ -48,7 +46,6 @@ fn rust_client_sends_the_texts_bytes_to_a_python_server() {
 
 #[test]
 fn python_client_gets_the_texts_reply_from_the_rust_server() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut cmd = python("tcp_client.py");
     cmd.args([server.host(), server.port()]);
@@ -70,7 +67,6 @@ fn python_client_gets_the_texts_reply_from_the_rust_server() {
 
 #[test]
 fn rust_client_and_server_with_given_messages() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let out = client(&server, &["你好", "second one"]);
     assert!(out.status.success(), "{out:?}");
@@ -84,7 +80,6 @@ fn rust_client_and_server_with_given_messages() {
 
 #[test]
 fn ipv6_loopback_works_for_both() {
-    let _shared = shared();
     let server = rust_server(&["--host", "::1"]);
     assert_eq!(server.addr.ip().to_string(), "::1");
     let out = client(&server, &[]);
@@ -100,7 +95,6 @@ fn ipv6_loopback_works_for_both() {
 
 #[test]
 fn a_character_split_at_1024_bytes_comes_back_whole() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut stream = connect(server.addr);
     let message = format!("{}中文", "a".repeat(1023));
@@ -125,7 +119,6 @@ fn a_character_split_at_1024_bytes_comes_back_whole() {
 
 #[test]
 fn invalid_utf8_is_answered_and_the_server_goes_on() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut bad = connect(server.addr);
     bad.write_all(b"ok \xff\xfe end?").unwrap();
@@ -140,7 +133,6 @@ fn invalid_utf8_is_answered_and_the_server_goes_on() {
 
 #[test]
 fn control_characters_never_reach_the_servers_stdout_raw() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut stream = connect(server.addr);
     let sneaky = "\x1b[2J\x1b]0;pwned\x07\r\nhi";
@@ -161,7 +153,6 @@ fn control_characters_never_reach_the_servers_stdout_raw() {
 
 #[test]
 fn end_with_a_newline_from_nc_ends_the_session() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut stream = connect(server.addr);
     assert_eq!(
@@ -181,7 +172,6 @@ fn end_with_a_newline_from_nc_ends_the_session() {
 
 #[test]
 fn clients_that_reset_do_not_hurt_the_server() {
-    let _shared = shared();
     let server = rust_server(&[]);
     for _ in 0..20 {
         let stream = connect(server.addr);
@@ -204,7 +194,6 @@ fn clients_that_reset_do_not_hurt_the_server() {
 
 #[test]
 fn two_hundred_idle_connections_do_not_block_the_next_client() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let idle: Vec<TcpStream> = (0..200).map(|_| connect(server.addr)).collect();
     let out = client(&server, &[]);
@@ -215,7 +204,6 @@ fn two_hundred_idle_connections_do_not_block_the_next_client() {
 
 #[test]
 fn three_hundred_concurrent_clients_five_round_trips_each() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let addr = server.addr;
     let workers: Vec<_> = (0..300)
@@ -256,7 +244,6 @@ fn three_hundred_concurrent_clients_five_round_trips_each() {
 
 #[test]
 fn ten_clients_with_the_texts_one_second_delay_overlap() {
-    let _shared = shared();
     // Default --delay-ms 1000: one client takes about a second. Served one
     // after another, ten would take ten; threads make it about one.
     let server = Server::chapter("tcp-server", &[]);
@@ -282,7 +269,6 @@ fn ten_clients_with_the_texts_one_second_delay_overlap() {
 
 #[test]
 fn restarting_on_the_same_port_right_after_serving_works() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let port = server.port();
     // A finished session leaves the port in TIME_WAIT on the server side.
@@ -301,7 +287,6 @@ fn restarting_on_the_same_port_right_after_serving_works() {
 
 #[test]
 fn a_second_server_on_a_busy_port_exits_1_naming_the_port() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut cmd = program("tcp-server");
     cmd.args(server.target());
@@ -314,7 +299,6 @@ fn a_second_server_on_a_busy_port_exits_1_naming_the_port() {
 
 #[test]
 fn a_client_with_no_server_exits_1_at_once() {
-    let _shared = shared();
     // A port nobody listens on: bind one, note it, close it.
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -340,7 +324,6 @@ fn a_client_with_no_server_exits_1_at_once() {
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    let _shared = shared();
     for (name, args) in [
         ("tcp-client", &["--port", "abc"][..]),
         ("tcp-client", &["--bogus"]),
@@ -365,7 +348,6 @@ fn usage_errors_exit_2_and_help_exits_0() {
 
 #[test]
 fn an_unknown_host_is_one_clear_error() {
-    let _shared = shared();
     let mut cmd = program("tcp-client");
     cmd.args(["--host", "no-such-host.invalid"]);
     let out = run(cmd, LIMIT);
@@ -385,7 +367,6 @@ fn an_unknown_host_is_one_clear_error() {
 #[cfg(unix)]
 #[test]
 fn running_out_of_descriptors_is_survived() {
-    let _shared = shared();
     let bin = chapter_tests::bin("tcp-server");
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")
@@ -411,7 +392,6 @@ fn running_out_of_descriptors_is_survived() {
 
 #[test]
 fn quiet_server_still_answers_but_prints_no_line_per_message() {
-    let _shared = shared();
     let server = rust_server(&["--quiet"]);
     let out = client(&server, &["一", "二"]);
     assert!(out.status.success(), "{out:?}");
@@ -432,7 +412,6 @@ fn quiet_server_still_answers_but_prints_no_line_per_message() {
 #[cfg(unix)]
 #[test]
 fn a_server_whose_stdout_is_closed_goes_on_serving() {
-    let _shared = shared();
     let bin = chapter_tests::bin("tcp-server");
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")
@@ -451,7 +430,6 @@ fn a_server_whose_stdout_is_closed_goes_on_serving() {
 #[cfg(unix)]
 #[test]
 fn a_client_piped_into_head_exits_cleanly() {
-    let _shared = shared();
     let server = rust_server(&[]);
     let mut cmd = std::process::Command::new("sh");
     cmd.arg("-c")

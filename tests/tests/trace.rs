@@ -8,12 +8,10 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::process::Stdio;
 
-use chapter_tests::shared;
 use chapter_tests::{LIMIT, Running, Server, assert_clean, program, run};
 
 #[test]
 fn tcp_trace_shows_the_byte_counts_both_ways() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = program("tcp-client");
     cmd.args(server.target()).arg("--trace");
@@ -54,7 +52,6 @@ fn tcp_trace_shows_the_byte_counts_both_ways() {
 
 #[test]
 fn trace_never_prints_a_raw_control_character() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0", "--trace"]);
     let mut cmd = program("tcp-client");
     cmd.args(server.target()).arg("--trace");
@@ -75,7 +72,6 @@ fn trace_never_prints_a_raw_control_character() {
 
 #[test]
 fn tcp_client_interactive_sends_each_line_and_ends_with_input() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-client");
     cmd.args(server.target()).arg("-i");
@@ -103,7 +99,6 @@ fn tcp_client_interactive_sends_each_line_and_ends_with_input() {
 
 #[test]
 fn tcp_client_interactive_stops_at_end() {
-    let _shared = shared();
     let server = Server::chapter("tcp-server", &["--delay-ms", "0"]);
     let mut cmd = program("tcp-client");
     cmd.args(server.target()).arg("-i");
@@ -123,7 +118,6 @@ fn tcp_client_interactive_stops_at_end() {
 /// recv on a TCP server — TCP is a byte stream, not messages.
 #[test]
 fn tcp_may_merge_two_sends_into_one_recv() {
-    let _shared = shared();
     let server =
         Server::chapter("tcp-server", &["--delay-ms", "300", "--trace"]);
     let mut stream = TcpStream::connect(server.addr).unwrap();
@@ -146,7 +140,6 @@ fn tcp_may_merge_two_sends_into_one_recv() {
 
 #[test]
 fn udp_trace_shows_the_byte_counts_both_ways() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &["--trace"]);
     let mut cmd = program("udp-client");
     cmd.args(server.target());
@@ -179,7 +172,6 @@ fn udp_trace_shows_the_byte_counts_both_ways() {
 /// back stay two datagrams — UDP keeps message boundaries.
 #[test]
 fn udp_keeps_two_sends_apart() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &["--trace"]);
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.set_read_timeout(Some(LIMIT)).unwrap();
@@ -201,7 +193,6 @@ fn udp_keeps_two_sends_apart() {
 
 #[test]
 fn udp_client_interactive_sends_each_line() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &[]);
     let mut cmd = program("udp-client");
     cmd.args(server.target());

@@ -9,7 +9,6 @@ use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::shared;
 use chapter_tests::{
     Finished, LIMIT, REPLY, Server, assert_clean, client_of, program, python,
     reply, run,
@@ -100,32 +99,27 @@ fn text_session(server: Server, client: impl Fn(&Server) -> Finished) {
 
 #[test]
 fn rust_client_and_rust_server_play_the_texts_session() {
-    let _shared = shared();
     text_session(rust_server(), |s| rust_client(s, &["--delay-ms", "0"]));
 }
 
 #[test]
 fn rust_client_against_the_texts_python_server() {
-    let _shared = shared();
     text_session(python_server(), |s| rust_client(s, &["--delay-ms", "0"]));
 }
 
 #[test]
 fn the_texts_python_client_against_the_rust_server() {
-    let _shared = shared();
     text_session(rust_server(), |s| python_client(s, &[]));
 }
 
 #[test]
 fn python_client_and_python_server_agree_with_the_rust_pair() {
-    let _shared = shared();
     // The reference: the text's two programs talking to each other.
     text_session(python_server(), |s| python_client(s, &[]));
 }
 
 #[test]
 fn chinese_text_crosses_byte_for_byte_both_ways() {
-    let _shared = shared();
     let messages = ["你好 UDP", "第一个DEMO，带标点！"];
     let python = python_server();
     let out = rust_client(&python, &["--delay-ms", "0", messages[0]]);
@@ -142,7 +136,6 @@ fn chinese_text_crosses_byte_for_byte_both_ways() {
 
 #[test]
 fn default_options_wait_one_second_after_each_message() {
-    let _shared = shared();
     let server = rust_server();
     let out = rust_client(&server, &[]);
     assert!(out.status.success(), "{out:?}");
@@ -163,7 +156,6 @@ fn ask(sock: &UdpSocket, to: SocketAddr, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn odd_datagrams_are_cut_escaped_and_the_server_goes_on() {
-    let _shared = shared();
     let server = rust_server();
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -213,7 +205,6 @@ fn odd_datagrams_are_cut_escaped_and_the_server_goes_on() {
 
 #[test]
 fn ten_clients_times_a_hundred_datagrams_are_answered() {
-    let _shared = shared(); // counts datagrams: not beside a flood
     const CLIENTS: usize = 10;
     const EACH: usize = 100;
     let server = rust_server();
@@ -285,7 +276,6 @@ fn no_answer(port: u16, timeout: &[&str], seconds: u64) -> Finished {
 
 #[test]
 fn no_server_is_one_explained_error_within_the_timeout() {
-    let _shared = shared();
     // A port that is held but never answers: only the timeout can tell.
     let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
@@ -301,7 +291,6 @@ fn no_server_is_one_explained_error_within_the_timeout() {
 
 #[test]
 fn the_default_timeout_is_five_seconds() {
-    let _shared = shared();
     let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let out = no_answer(port, &[], 5);
@@ -310,7 +299,6 @@ fn the_default_timeout_is_five_seconds() {
 
 #[test]
 fn ipv6_loopback_works() {
-    let _shared = shared();
     if UdpSocket::bind("[::1]:0").is_err() {
         eprintln!("skipped: this machine has no IPv6 loopback");
         return;
@@ -322,7 +310,6 @@ fn ipv6_loopback_works() {
 
 #[test]
 fn a_second_server_on_a_taken_port_says_so() {
-    let _shared = shared();
     let server = rust_server();
     let mut cmd = program("udp-server");
     cmd.args(server.target());
@@ -335,7 +322,6 @@ fn a_second_server_on_a_taken_port_says_so() {
 
 #[test]
 fn quiet_udp_server_still_answers_but_prints_no_line_per_datagram() {
-    let _shared = shared();
     let server = Server::chapter("udp-server", &["--quiet"]);
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     socket

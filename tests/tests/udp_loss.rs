@@ -11,7 +11,6 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use chapter_tests::shared;
 use chapter_tests::{
     LIMIT, Server, assert_clean, example, program, reply, run,
 };
@@ -40,7 +39,6 @@ fn drops(server: &Server, count: usize) -> String {
 
 #[test]
 fn a_drop_is_printed_and_the_client_says_it_timed_out() {
-    let _shared = shared(); // counts datagrams: not beside a flood
     // Seed 53 at one half: the 1st datagram passes, the 2nd is lost.
     let server = lossy_server("0.5", "53", &[]);
     let cmd = program("udp-client");
@@ -73,7 +71,6 @@ fn a_drop_is_printed_and_the_client_says_it_timed_out() {
 
 #[test]
 fn the_retry_answer_gets_every_reply_through_the_loss() {
-    let _shared = shared(); // counts datagrams: not beside a flood
     let messages: Vec<String> = (1..=12).map(|i| format!("m{i}")).collect();
     let messages: Vec<&str> = messages.iter().map(String::as_str).collect();
     for (drop, seed) in [("0.5", "53"), ("0.5", "1"), ("0.3", "2")] {
@@ -108,7 +105,6 @@ fn the_retry_answer_gets_every_reply_through_the_loss() {
 
 #[test]
 fn the_retry_answer_still_stops_when_no_server_is_there() {
-    let _shared = shared();
     let gone = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = gone.local_addr().unwrap().port().to_string();
     // A socket that holds the port and never answers: every try times out.
@@ -126,7 +122,6 @@ fn the_retry_answer_still_stops_when_no_server_is_there() {
 
 #[test]
 fn the_fraction_dropped_is_the_one_asked_for() {
-    let _shared = shared(); // counts datagrams: not beside a flood
     // A line per drop (without --quiet; with it drops are only counted,
     // see adversary.rs).
     let server = lossy_server("0.25", "9", &[]);
@@ -163,7 +158,6 @@ fn the_fraction_dropped_is_the_one_asked_for() {
 
 #[test]
 fn drop_outside_zero_to_one_is_a_usage_error() {
-    let _shared = shared();
     for bad in ["1", "1.0", "-0.1", "abc", "NaN", "0,5"] {
         let mut cmd = program("udp-server");
         cmd.args(["--host", "127.0.0.1", "--port", "0", "--drop", bad]);
