@@ -1,5 +1,6 @@
 //! 15.2.2 分步 5/5，非阻塞：cargo run -p tcp-server --example 5-nonblocking
-//! [-- IP:端口]；另开终端：cargo run -p tcp-client 或 nc -N 127.0.0.1 10000
+//! [-- IP:端口] [--quiet]；另开终端：cargo run -p tcp-client 或 nc -N 127.0.0.1 10000
+//! （--quiet：每条消息不打印一行，压测时用，这时只有一个线程）
 //!
 //! 一个线程服务所有客户端。套接字都设成非阻塞（Python: setblocking(False)），
 //! mio 告诉我们哪个套接字现在能读、能写（Python: selectors 模块）。因为没有
@@ -35,7 +36,9 @@ fn main() -> ExitCode {
 }
 
 fn run() -> io::Result<std::convert::Infallible> {
-    let arg = env::args().nth(1).unwrap_or("0.0.0.0:10000".into());
+    let quiet = env::args().skip(1).any(|arg| arg == "--quiet");
+    let arg = env::args().skip(1).find(|arg| arg != "--quiet");
+    let arg = arg.unwrap_or("0.0.0.0:10000".into());
     let addr: SocketAddr = arg.parse().map_err(io::Error::other)?;
     // 1. 创建套接字 — Python: socket.socket(AF_INET, SOCK_STREAM)
     let soc = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
@@ -44,11 +47,9 @@ fn run() -> io::Result<std::convert::Infallible> {
     soc.listen(1024)?; // 3. 监听 — Python: soc.listen(5)；排满时有人多等约 1 秒
     soc.set_nonblocking(true)?; // Python: soc.setblocking(False)
     let mut listener = TcpListener::from_std(soc.into());
-    let mut out = Printer::start()?;
-    out.line(format!(
-        "TCP 服务端已启动，正在监听 {}",
-        listener.local_addr()?
-    ));
+    let bound = listener.local_addr()?;
+    let _ = writeln!(io::stdout(), "TCP 服务端已启动，正在监听 {bound}"); // 输出关了也不 panic
+    let mut out = Printer::start(quiet)?;
 
     // 登记：监听套接字可读 = 有人连上来了 — Python: sel.register(soc, …)
     let mut poll = Poll::new()?;
@@ -156,13 +157,21 @@ impl Client {
 
 /// 打印线程：输出交给它，服务的线程从不等终端。终端暂停（Ctrl-S）或
 /// 输出管道没人读时，来不及打印的行丢掉、计数，之后说一声丢了几行。
+/// --quiet 时没有打印线程：只有出错的那几行直接写到 stderr。
 struct Printer {
-    lines: SyncSender<(bool, String)>,
+    lines: Option<SyncSender<(bool, String)>>,
     dropped: u64,
 }
 
 impl Printer {
-    fn start() -> io::Result<Printer> {
+    fn start(quiet: bool) -> io::Result<Printer> {
+        let mut out = Printer {
+            lines: None,
+            dropped: 0,
+        };
+        if quiet {
+            return Ok(out);
+        }
         let (lines, queue) = mpsc::sync_channel::<(bool, String)>(1024);
         thread::Builder::new().spawn(move || {
             for (is_error, line) in queue {
@@ -174,7 +183,8 @@ impl Printer {
                 };
             }
         })?;
-        Ok(Printer { lines, dropped: 0 })
+        out.lines = Some(lines);
+        Ok(out)
     }
 
     /// 打印一行到 stdout（满了就丢掉并计数）。
@@ -188,15 +198,21 @@ impl Printer {
     }
 
     fn send(&mut self, is_error: bool, line: String) {
+        let Some(lines) = &self.lines else {
+            if is_error {
+                let _ = writeln!(io::stderr(), "{line}");
+            }
+            return;
+        };
         if self.dropped > 0 {
             let n = self.dropped;
             let note =
                 format!("（{n} 行来不及显示，已丢掉 / {n} lines dropped）");
-            if self.lines.try_send((true, note)).is_ok() {
+            if lines.try_send((true, note)).is_ok() {
                 self.dropped = 0;
             }
         }
-        if self.lines.try_send((is_error, line)).is_err() {
+        if lines.try_send((is_error, line)).is_err() {
             self.dropped += 1;
         }
     }

@@ -356,6 +356,34 @@ fn the_exercise_answer_frees_workers_from_silent_and_unread_clients() {
     assert!(out.contains(" 10 秒没说话，已断开"), "{out}");
 }
 
+/// `5-nonblocking --quiet`, as the benchmark runs it: one thread, and
+/// nothing printed after the bound address, however many clients.
+#[test]
+fn stage_5_quiet_serves_with_one_thread_and_prints_only_its_address() {
+    let mut cmd = stage_command("5-nonblocking");
+    cmd.args(["--quiet", "127.0.0.1:0"]);
+    let server = Server::start(cmd);
+    let mut clients: Vec<TcpStream> =
+        (0..50).map(|_| connect(server.addr)).collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        let message = format!("安静{i}");
+        assert_eq!(round_trip(client, &message), reply(&message));
+    }
+    if let Some(n) = threads(server.process.id()) {
+        assert_eq!(n, 1, "{n} threads");
+    }
+    drop(clients);
+    let mut last = connect(server.addr);
+    assert_eq!(round_trip(&mut last, "end 之前"), reply("end 之前"));
+    let first = server.stdout();
+    assert!(
+        first.starts_with("TCP 服务端已启动，正在监听 127.0.0.1:"),
+        "{first}"
+    );
+    assert_eq!(first.lines().count(), 1, "{first}");
+    assert_eq!(server.stderr(), "");
+}
+
 /// What 5-nonblocking survives that 3-threads and 4-pool do not: a stdout
 /// nobody reads, and a client that sends and never reads its replies.
 #[test]
