@@ -5,16 +5,14 @@
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Running, START_DEADLINE, Server, assert_clean, bin, heavy, python,
-    run,
+    LIMIT, Running, Server, UnreadServer, assert_clean, bin, heavy, python, run,
 };
 use socket2::SockRef;
 
@@ -31,7 +29,7 @@ fn tcp_server_with_stdout_unread_answers_3000_sessions() {
         } else {
             &["--delay-ms", "0"]
         };
-        let server = Unread::start("tcp-server", args);
+        let server = unread("tcp-server", args);
         let worst = sequential_sessions(server.addr, 3000);
         eprintln!("quiet={quiet}: worst session {worst:?}");
     }
@@ -40,7 +38,7 @@ fn tcp_server_with_stdout_unread_answers_3000_sessions() {
 #[test]
 fn udp_server_with_stdout_unread_answers_3000_datagrams() {
     let _heavy = heavy();
-    let server = Unread::start("udp-server", &[]);
+    let server = unread("udp-server", &[]);
     let soc = UdpSocket::bind("127.0.0.1:0").unwrap();
     soc.set_read_timeout(Some(SESSION)).unwrap();
     let mut buf = [0; 2048];
@@ -159,55 +157,10 @@ fn sequential_sessions(addr: SocketAddr, n: usize) -> Duration {
     worst
 }
 
-/// A server whose stdout is a pipe nobody reads (after its first line),
-/// as when it is started as `tcp-server > fifo` and the reader is stuck.
-struct Unread {
-    child: Child,
-    _stdout: ChildStdout,
-    addr: SocketAddr,
-}
-
-impl Unread {
-    fn start(name: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(bin(name))
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        // Read the first line in a thread, so a server that never prints
-        // it fails the test instead of hanging it; the pipe comes back
-        // unread past that line.
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut stdout = stdout;
-            let mut line = Vec::new();
-            let mut byte = [0];
-            while stdout.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
-                line.push(byte[0]);
-            }
-            let _ =
-                tx.send((String::from_utf8_lossy(&line).into_owned(), stdout));
-        });
-        let Ok((first, stdout)) = rx.recv_timeout(START_DEADLINE) else {
-            let _ = child.kill();
-            panic!("{name}: no first line");
-        };
-        let addr = first.rsplit(' ').next().unwrap().parse().unwrap();
-        Unread {
-            child,
-            _stdout: stdout,
-            addr,
-        }
-    }
-}
-
-impl Drop for Unread {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A chapter server on 127.0.0.1 with its stdout a pipe nobody reads
+/// after the first line.
+fn unread(name: &str, args: &[&str]) -> UnreadServer {
+    let args = ["--host 127.0.0.1 --port 0"].iter().chain(args);
+    let args: Vec<&str> = args.copied().collect();
+    UnreadServer::start(Command::new(bin(name)), &args.join(" "))
 }
