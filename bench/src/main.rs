@@ -261,6 +261,35 @@ impl Outcome {
         self.error = Some(format!("{step}: {}", err.kind()));
         self
     }
+
+    /// One round trip on an open connection, its latency recorded; `Err`
+    /// names the step that failed.
+    fn round_trip(
+        &mut self,
+        sock: &mut TcpStream,
+        buf: &mut [u8],
+        message: &str,
+    ) -> Result<(), (io::Error, &'static str)> {
+        let expected = reply(message);
+        let sent = Instant::now();
+        exchange(sock, buf, message, &expected)?;
+        self.latencies_us.push(micros(sent.elapsed()));
+        self.ok += 1;
+        Ok(())
+    }
+}
+
+/// Sends `message` and reads back its reply, which must be `expected`;
+/// `Err` names the step that failed.
+fn exchange(
+    sock: &mut TcpStream,
+    buf: &mut [u8],
+    message: &str,
+    expected: &str,
+) -> Result<(), (io::Error, &'static str)> {
+    sock.write_all(message.as_bytes())
+        .map_err(|e| (e, "send"))?;
+    read_reply(sock, buf, expected.as_bytes()).map_err(|e| (e, "recv"))
 }
 
 fn micros(d: Duration) -> u32 {
@@ -424,16 +453,10 @@ fn tcp_client(job: &Job) -> Outcome {
             break;
         }
         let message = format!("{} {i}", job.message);
-        let expected = reply(&message);
-        let sent = Instant::now();
-        if let Err(err) = sock.write_all(message.as_bytes()) {
-            return out.fail(&err, "send");
+        if let Err((err, step)) = out.round_trip(&mut sock, &mut buf, &message)
+        {
+            return out.fail(&err, step);
         }
-        if let Err(err) = read_reply(&mut sock, &mut buf, expected.as_bytes()) {
-            return out.fail(&err, "recv");
-        }
-        out.latencies_us.push(micros(sent.elapsed()));
-        out.ok += 1;
     }
     if let Err(err) = sock.write_all(b"end") {
         return out.fail(&err, "send end");
@@ -468,11 +491,10 @@ fn session_client(job: &Job) -> Outcome {
         if let Err(err) = setup {
             return out.fail(&err, "setsockopt");
         }
-        if let Err(err) = sock.write_all(message.as_bytes()) {
-            return out.fail(&err, "send");
-        }
-        if let Err(err) = read_reply(&mut sock, &mut buf, expected.as_bytes()) {
-            return out.fail(&err, "recv");
+        if let Err((err, step)) =
+            exchange(&mut sock, &mut buf, &message, &expected)
+        {
+            return out.fail(&err, step);
         }
         if let Err(err) = sock.write_all(b"end") {
             return out.fail(&err, "send end");
@@ -785,16 +807,10 @@ fn turn_client(
     while turn.wait_for(group) {
         let message = format!("{message} {i}");
         i += 1;
-        let expected = reply(&message);
-        let sent = Instant::now();
-        if let Err(err) = sock.write_all(message.as_bytes()) {
-            return out.fail(&err, "send");
+        if let Err((err, step)) = out.round_trip(&mut sock, &mut buf, &message)
+        {
+            return out.fail(&err, step);
         }
-        if let Err(err) = read_reply(&mut sock, &mut buf, expected.as_bytes()) {
-            return out.fail(&err, "recv");
-        }
-        out.latencies_us.push(micros(sent.elapsed()));
-        out.ok += 1;
     }
     if let Err(err) = sock.write_all(b"end") {
         return out.fail(&err, "send end");
