@@ -27,6 +27,21 @@ pub const REPLY: &str = "服务端接收到数据：";
 /// The text's TCP client sends this.
 pub const DEMO: &str = "Python TCP 第一个DEMO";
 
+/// 本章的程序：README 让学生 `cargo run -p` 的那些包。
+///
+/// The chapter's programs: the packages the README tells a student to
+/// `cargo run -p`.
+pub const PROGRAMS: [&str; 8] = [
+    "socket-basics",
+    "tcp-client",
+    "tcp-server",
+    "udp-client",
+    "udp-server",
+    "http-get",
+    "http-post",
+    "http-raw",
+];
+
 /// The reply a server of the chapter sends for `message`.
 pub fn reply(message: &str) -> String {
     format!("{REPLY}{message}")

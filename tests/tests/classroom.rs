@@ -17,10 +17,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use chapter_tests::{Running, Server, assert_clean, bin};
+use chapter_tests::{DEMO, REPLY, Running, Server, assert_clean, bin};
 
-const REPLY: &str = "服务端接收到数据：";
-const DEMO: &str = "Python TCP 第一个DEMO";
 const STUDENTS_RUN: &str = "学生运行 / students run: ";
 const STUDENTS: usize = 20;
 /// The teacher's address on the class bridge.

@@ -12,7 +12,9 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_tests::{LIMIT, Server, assert_clean, bin, program, run, threads};
+use chapter_tests::{
+    LIMIT, REPLY, Server, assert_clean, bin, program, run, threads,
+};
 use socket2::SockRef;
 
 mod support;

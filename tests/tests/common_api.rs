@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chapter_tests::workspace;
+use chapter_tests::{PROGRAMS, workspace};
 
 /// Items that no program needs to name, and why they are `pub`.
 const REACHED_OTHERWISE: &[(&str, &str)] = &[
@@ -49,18 +49,6 @@ const REACHED_OTHERWISE: &[(&str, &str)] = &[
         "lan::local_addrs",
         "what both servers' LAN hints are made of; udp-server also reads it",
     ),
-];
-
-/// The programs of the chapter: the packages a student runs.
-const PROGRAMS: &[&str] = &[
-    "socket-basics",
-    "tcp-client",
-    "tcp-server",
-    "udp-client",
-    "udp-server",
-    "http-get",
-    "http-post",
-    "http-raw",
 ];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -10,26 +10,14 @@
 // Test code: a failed assumption should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chapter_tests::{cargo, workspace};
-
-/// The packages the README tells a student to `cargo run -p`.
-const README_PROGRAMS: &[&str] = &[
-    "socket-basics",
-    "tcp-client",
-    "tcp-server",
-    "udp-client",
-    "udp-server",
-    "http-get",
-    "http-post",
-    "http-raw",
-];
+use chapter_tests::{PROGRAMS, cargo, workspace};
 
 #[test]
 fn each_readme_program_builds_without_compiling_a_dependency() {
     let readme = std::fs::read_to_string(workspace().join("README.md"))
         .expect("README.md");
     let mut rebuilt = Vec::new();
-    for name in README_PROGRAMS {
+    for name in PROGRAMS {
         assert!(
             readme.contains(&format!("cargo run -p {name}")),
             "README no longer runs {name}: update this list"

@@ -8,10 +8,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chapter_tests::REPLY;
+
 /// Each session of the load tests must be answered within this.
 pub const SESSION: Duration = Duration::from_secs(2);
-
-pub const REPLY: &str = "服务端接收到数据：";
 
 pub fn tcp_session(
     addr: SocketAddr,

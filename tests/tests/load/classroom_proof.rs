@@ -12,7 +12,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Running, Server, UnreadServer, assert_clean, bin, heavy, python, run,
+    LIMIT, REPLY, Running, Server, UnreadServer, assert_clean, bin, heavy,
+    python, run,
 };
 use socket2::SockRef;
 
