@@ -13,12 +13,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, REPLY, Server, assert_clean, bin, program, run, threads,
+    LIMIT, REPLY, SESSION, Server, assert_clean, bin, program, run,
+    served_within, tcp_session, threads,
 };
 use socket2::SockRef;
-
-mod support;
-use support::*;
 
 /// `2>&1 | head -1`: after the first line both stdout and stderr are a
 /// closed pipe. Running out of descriptors and clients that reset make the

@@ -6,8 +6,7 @@
 // Test code: a failed step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::net::UdpSocket;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,8 +14,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, Running, Server, assert_clean, bin, heavy, program, python, reply,
-    run, threads,
+    LIMIT, Running, Server, assert_clean, bin, heavy, program, python, run,
+    served_within, threads,
 };
 
 #[path = "../adversary/support.rs"]
@@ -327,29 +326,4 @@ fn summarized(stderr: &str, kind: &str) -> usize {
                 .ok()
         })
         .sum()
-}
-
-/// One session of the text's protocol, retried until `deadline`; how long
-/// it took to be served.
-fn served_within(addr: SocketAddr, deadline: Duration) -> Duration {
-    let start = Instant::now();
-    loop {
-        let attempt = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
-            .and_then(|mut s| {
-                s.set_read_timeout(Some(Duration::from_secs(2)))?;
-                s.write_all("还在吗".as_bytes())?;
-                let mut got = vec![0; reply("还在吗").len()];
-                std::io::Read::read_exact(&mut s, &mut got)?;
-                Ok(got)
-            });
-        match attempt {
-            Ok(got) if got == reply("还在吗").as_bytes() => {
-                return start.elapsed();
-            }
-            _ if start.elapsed() > deadline => {
-                panic!("not served within {deadline:?}")
-            }
-            _ => thread::sleep(Duration::from_millis(100)),
-        }
-    }
 }

@@ -12,14 +12,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chapter_tests::{
-    LIMIT, REPLY, Running, Server, UnreadServer, assert_clean, bin, heavy,
-    python, run,
+    LIMIT, REPLY, Running, SESSION, Server, UnreadServer, assert_clean, bin,
+    heavy, python, run, served_within, tcp_session,
 };
 use socket2::SockRef;
-
-#[path = "../classroom_proof/support.rs"]
-mod support;
-use support::*;
 
 #[test]
 fn tcp_server_with_stdout_unread_answers_3000_sessions() {
