@@ -101,8 +101,8 @@ fn do_tcp(mut sock: TcpStream, peer: SocketAddr) {
             break;
         }
         println!("{peer} 说: {}", data_val.escape_debug()); // 控制字符转义
-        // 回复 — Python: sock.sendall(…)；IDLE 秒内没发完就断开。不用
-        // write_all：超时的 write 返回已发出的一部分，write_all 会接着再等 IDLE。
+        // 回复 — Python: n = sock.send(…)；n 比回复短 = IDLE 秒内没发完，断开。
+        // 不用 write_all（sendall）：超时的 write 返回已发出的一部分，它会再等 IDLE。
         let reply = format!("服务端接收到数据：{data_val}");
         if sock.write(reply.as_bytes()).ok() != Some(reply.len()) {
             println!("{peer} 的回复发不出去（它一直不读？），已断开");
